@@ -1,0 +1,68 @@
+//! Engine throughput: events per second on M/M/c (c = 10, rho = 0.9,
+//! 1,000,000 customers), one replication on one core and two replications
+//! on two cores. An event is an arrival or a departure.
+//!
+//! Run with `cargo bench --bench engine`; criterion reports the time per
+//! iteration and, through `Throughput::Elements`, events per second.
+
+use clickday::arrivals::ArrivalProcess;
+use clickday::dist::TimeDistribution;
+use clickday::engine::RngStreams;
+use clickday::experiment::run_replications;
+use clickday::network::{Network, RunLength, SourceSpec, StationSpec, simulate};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+const CUSTOMERS: f64 = 1_000_000.0;
+
+/// M/M/10 at rho = 0.9: arrival rate 9/s, mean service 1 s, run long enough
+/// for a million arrivals on average.
+fn mmc() -> Network {
+    let rate = 9.0;
+    let duration = CUSTOMERS / rate;
+    Network {
+        stations: vec![StationSpec {
+            name: "servers".into(),
+            servers: 10,
+            capacity: None,
+            service: TimeDistribution::exponential(1.0).unwrap(),
+            patience: None,
+            routes: Vec::new(),
+            schedule: Vec::new(),
+            initial_customers: 0,
+            service_level_target: None,
+        }],
+        sources: vec![SourceSpec {
+            name: "arrivals".into(),
+            to: 0,
+            priority: 0,
+            process: ArrivalProcess::Poisson { rate },
+        }],
+        run: RunLength { duration, warmup: 0.0, interval: 3600.0 },
+        max_in_system: 10_000_000,
+    }
+}
+
+fn engine(c: &mut Criterion) {
+    let net = mmc();
+    // Count the events of one replication once, so throughput is exact.
+    let result = simulate(&net, &RngStreams::new(1, 0)).unwrap();
+    let events = result.station_totals[0].arrived + result.station_totals[0].served;
+    let mut group = c.benchmark_group("mmc_c10_rho0.9_1M_customers");
+    group.sample_size(10);
+
+    group.throughput(Throughput::Elements(events));
+    group.bench_function("one_replication_one_core", |b| {
+        b.iter(|| black_box(simulate(black_box(&net), &RngStreams::new(1, 0)).unwrap()))
+    });
+
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    group.throughput(Throughput::Elements(2 * events));
+    group.bench_function("two_replications_two_cores", |b| {
+        b.iter(|| pool.install(|| black_box(run_replications(black_box(&net), 1, 2, &|| {}).unwrap())))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine);
+criterion_main!(benches);

@@ -1,0 +1,24 @@
+//! The discrete-event core that every clickday model runs on.
+//!
+//! The engine knows nothing of portals, queues or people. It offers the two
+//! things every model needs and must get exactly right:
+//!
+//! 1. [`EventQueue`]: the future-event list, ordered by time and then by
+//!    insertion, so that simultaneous events resolve the same way on every
+//!    run and every machine.
+//! 2. [`RngStreams`]: independent random-number streams, one per replication
+//!    and per purpose, derived from the run seed alone, so that a
+//!    replication's numbers never depend on thread count or run order, and
+//!    two scenarios that share a stream name share its numbers (common random
+//!    numbers for paired comparisons).
+//!
+//! A model owns an `EventQueue<E>` of its own typed event enum and loops:
+//! pop the earliest event, advance the clock to it, handle it (which may
+//! schedule more). Typed events keep the loop free of boxed closures and of
+//! allocation per event.
+
+mod queue;
+mod rng;
+
+pub use queue::{EventQueue, Scheduled};
+pub use rng::{RngStreams, SimRng, StreamKey, StreamPurpose};

@@ -1,0 +1,141 @@
+//! Tidy CSV for analysts: one row per observation, units in column names,
+//! missing values as empty cells.
+
+use super::number;
+use crate::experiment::{Estimate, NETWORK_SCOPE};
+use crate::network::{NetworkSummary, ReplicationResult, Scope, StationSummary};
+use crate::scenario::Scenario;
+use crate::units::clock_label;
+
+/// Columns of `intervals.csv`.
+pub const INTERVAL_COLUMNS: [&str; 25] = [
+    "scenario",
+    "replication",
+    "interval",
+    "start_s",
+    "end_s",
+    "clock",
+    "scope",
+    "arrivals",
+    "blocked",
+    "reneged",
+    "served",
+    "queue_len_mean",
+    "in_station_mean",
+    "busy_mean",
+    "servers_mean",
+    "utilisation",
+    "wait_mean_s",
+    "wait_p50_s",
+    "wait_p95_s",
+    "wait_p99_s",
+    "sojourn_mean_s",
+    "sojourn_p50_s",
+    "sojourn_p95_s",
+    "sojourn_p99_s",
+    "in_warmup",
+];
+
+fn writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new())
+}
+
+fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
+    // Writing to a Vec cannot fail; into_inner only flushes the buffer.
+    w.into_inner().unwrap_or_default()
+}
+
+/// The time series: one row per replication, interval and scope (each
+/// station, then `network`). Interval rows cover the warm-up too, flagged
+/// by `in_warmup`, so the start-up can be plotted.
+pub fn intervals(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record(INTERVAL_COLUMNS);
+    let warmup = scenario.network.run.warmup;
+    for r in results {
+        let rep = r.replication.to_string();
+        for row in &r.intervals {
+            let scope = match row.scope {
+                Scope::Station(i) => scenario.network.stations[i].name.as_str(),
+                Scope::Network => NETWORK_SCOPE,
+            };
+            let record = [
+                scenario.name.clone(),
+                rep.clone(),
+                row.index.to_string(),
+                number(row.start),
+                number(row.end),
+                clock_label(row.start, scenario.start_date),
+                scope.to_owned(),
+                row.arrivals.to_string(),
+                row.blocked.to_string(),
+                row.reneged.to_string(),
+                row.served.to_string(),
+                number(row.queue_len_mean),
+                number(row.in_station_mean),
+                number(row.busy_mean),
+                number(row.servers_mean),
+                number(row.utilisation),
+                number(row.wait_mean),
+                number(row.wait_p50),
+                number(row.wait_p95),
+                number(row.wait_p99),
+                number(row.sojourn_mean),
+                number(row.sojourn_p50),
+                number(row.sojourn_p95),
+                number(row.sojourn_p99),
+                (row.start < warmup).to_string(),
+            ];
+            let _ = w.write_record(&record);
+        }
+    }
+    finish(w)
+}
+
+/// Per-replication summary in long form: `scenario, replication, scope,
+/// metric, value`. Long form keeps one schema for every metric and scope,
+/// which is what pandas `pivot` and R `tidyr` expect.
+pub fn replication_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record(["scenario", "replication", "scope", "metric", "value"]);
+    for r in results {
+        let rep = r.replication.to_string();
+        for st in &r.stations {
+            for (metric, value) in StationSummary::METRICS.iter().zip(st.values()) {
+                let _ = w.write_record([scenario.name.as_str(), &rep, &st.name, metric, &number(value)]);
+            }
+        }
+        for (metric, value) in NetworkSummary::METRICS.iter().zip(r.network.values()) {
+            let _ = w.write_record([scenario.name.as_str(), &rep, NETWORK_SCOPE, metric, &number(value)]);
+        }
+    }
+    finish(w)
+}
+
+/// Means across replications with 95% confidence intervals.
+pub fn estimates(scenario: &Scenario, estimates: &[Estimate]) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record([
+        "scenario",
+        "scope",
+        "metric",
+        "mean",
+        "ci95_low",
+        "ci95_high",
+        "ci95_half_width",
+        "replications",
+    ]);
+    for e in estimates {
+        let _ = w.write_record([
+            scenario.name.as_str(),
+            &e.scope,
+            e.metric,
+            &number(e.ci.mean),
+            &number(e.ci.lower),
+            &number(e.ci.upper),
+            &number(e.ci.half_width),
+            &e.ci.n.to_string(),
+        ]);
+    }
+    finish(w)
+}

@@ -1,0 +1,62 @@
+//! The short summary table printed at the end of a run.
+
+use crate::experiment::{Estimate, NETWORK_SCOPE, find};
+use crate::scenario::Scenario;
+use std::fmt::Write;
+
+/// Metrics shown per station: (metric, label, scale, unit).
+const STATION_ROWS: [(&str, &str, f64, &str); 7] = [
+    ("utilisation", "utilisation", 100.0, "%"),
+    ("wait_mean_s", "mean wait", 1.0, "s"),
+    ("wait_p95_s", "p95 wait", 1.0, "s"),
+    ("p_wait", "waited", 100.0, "%"),
+    ("p_blocked", "blocked", 100.0, "%"),
+    ("p_abandon", "abandoned", 100.0, "%"),
+    ("queue_len_mean", "mean queue", 1.0, ""),
+];
+
+/// A plain-text table: per station, the key metrics as mean ± half-width of
+/// the 95% confidence interval.
+pub fn summary_table(scenario: &Scenario, estimates: &[Estimate], replications: u32) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {} replications, 95% confidence intervals", scenario.name, replications);
+    let names: Vec<&str> = scenario.network.stations.iter().map(|s| s.name.as_str()).collect();
+    let width = names.iter().map(|n| n.len()).max().unwrap_or(0).max(12);
+    let _ = write!(out, "{:<14}", "");
+    for name in &names {
+        let _ = write!(out, "  {name:>width$}");
+    }
+    out.push('\n');
+    for (metric, label, scale, unit) in STATION_ROWS {
+        let _ = write!(out, "{label:<14}");
+        for name in &names {
+            let cell = find(estimates, name, metric).map_or("-".into(), |e| cell(e, scale, unit));
+            let _ = write!(out, "  {cell:>width$}");
+        }
+        out.push('\n');
+    }
+    for (metric, label, scale, unit) in [
+        ("sojourn_mean_s", "network: mean time in system", 1.0, "s"),
+        ("throughput_per_s", "network: completions", 1.0, "/s"),
+    ] {
+        if let Some(e) = find(estimates, NETWORK_SCOPE, metric) {
+            let _ = writeln!(out, "{label}: {}", cell(e, scale, unit));
+        }
+    }
+    out
+}
+
+fn cell(e: &Estimate, scale: f64, unit: &str) -> String {
+    if !e.ci.mean.is_finite() {
+        return "-".into();
+    }
+    let (m, h) = (e.ci.mean * scale, e.ci.half_width * scale);
+    let digits = if m.abs() >= 100.0 {
+        0
+    } else if m.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    if h.is_finite() { format!("{m:.digits$} ± {h:.digits$}{unit}") } else { format!("{m:.digits$}{unit}") }
+}

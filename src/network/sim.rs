@@ -1,0 +1,495 @@
+//! One replication of a network: the event loop.
+
+use super::results::{IntervalRow, NetworkSummary, NetworkTotals, ReplicationResult, Scope};
+use super::station::{QueueEntry, Station, ratio};
+use super::{MAX_PRIORITY_LEVELS, Network};
+use crate::arrivals::ArrivalGenerator;
+use crate::engine::{EventQueue, RngStreams, SimRng, StreamKey, StreamPurpose};
+use crate::stats::{LogHistogram, TimeWeighted};
+use crate::units::Seconds;
+use rand::RngExt;
+
+/// Why a replication stopped early.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SimError {
+    /// The network does not satisfy [`Network::check`].
+    #[error("invalid network: {0}")]
+    InvalidNetwork(String),
+    /// More customers were in the network than its limit allows: the model
+    /// is almost surely unstable (arrivals outpace service), and going on
+    /// would exhaust memory.
+    #[error(
+        "replication {replication}: more than {limit} customers in the network at t = {time:.0} s; \
+         the model looks unstable (arrivals outpace service). Add servers, a capacity, or patience, \
+         or raise max_in_system"
+    )]
+    TooManyInSystem {
+        /// Replication index.
+        replication: u64,
+        /// The limit.
+        limit: u32,
+        /// Simulated time when it was reached.
+        time: Seconds,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    Arrival { source: u16 },
+    Departure { customer: u32 },
+    Renege { customer: u32, visit: u32 },
+    CapacityChange { station: u16, step: u16 },
+}
+
+/// A customer's record while it is in the network.
+#[derive(Debug, Clone, Copy)]
+struct Customer {
+    entered_network: Seconds,
+    entered_station: Seconds,
+    /// Bumped on every station entry and on release, so stale reneging
+    /// events and queue entries can be recognised.
+    visit: u32,
+    station: u16,
+    priority: u8,
+    waiting: bool,
+}
+
+/// Customer records in a slab: slots are reused, so memory follows the
+/// number in the network at once, not the number ever served.
+#[derive(Debug, Default)]
+struct Customers {
+    slots: Vec<Customer>,
+    free: Vec<u32>,
+    live: u32,
+}
+
+impl Customers {
+    #[inline]
+    fn admit(&mut self, record: Customer) -> u32 {
+        self.live += 1;
+        if let Some(id) = self.free.pop() {
+            let visit = self.slots[id as usize].visit;
+            self.slots[id as usize] = Customer { visit, ..record };
+            id
+        } else {
+            self.slots.push(record);
+            (self.slots.len() - 1) as u32
+        }
+    }
+
+    #[inline]
+    fn release(&mut self, id: u32) {
+        let c = &mut self.slots[id as usize];
+        c.visit = c.visit.wrapping_add(1);
+        c.waiting = false;
+        self.free.push(id);
+        self.live -= 1;
+    }
+}
+
+struct StationRng {
+    service: SimRng,
+    patience: SimRng,
+    routing: SimRng,
+}
+
+struct Simulation<'a> {
+    net: &'a Network,
+    replication: u64,
+    events: EventQueue<Event>,
+    stations: Vec<Station>,
+    rngs: Vec<StationRng>,
+    /// Cumulative routing probabilities per station.
+    route_cdf: Vec<Vec<(f64, usize)>>,
+    generators: Vec<ArrivalGenerator>,
+    arrival_rngs: Vec<SimRng>,
+    customers: Customers,
+    in_system: TimeWeighted,
+    external_arrivals: u64,
+    completed: u64,
+    lost: u64,
+    sojourn: LogHistogram,
+    interval_sojourn: LogHistogram,
+    warmup_mark: NetworkMark,
+    interval_mark: NetworkMark,
+    interval_index: usize,
+    /// End of the current interval.
+    next_interval_end: Seconds,
+    /// Whether the warm-up mark has been taken.
+    warmed_up: bool,
+    intervals: Vec<IntervalRow>,
+    handled: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct NetworkMark {
+    time: Seconds,
+    arrivals: u64,
+    completed: u64,
+    lost: u64,
+    in_system_area: f64,
+}
+
+/// Runs one replication of `net` with the random streams `streams`.
+///
+/// The result depends only on `net` and `streams`: the same pair gives the
+/// same result on any thread, in any order.
+pub fn simulate(net: &Network, streams: &RngStreams) -> Result<ReplicationResult, SimError> {
+    net.check().map_err(SimError::InvalidNetwork)?;
+    let mut sim = Simulation::new(net, streams);
+    sim.start()?;
+    sim.run()?;
+    Ok(sim.finish())
+}
+
+impl<'a> Simulation<'a> {
+    fn new(net: &'a Network, streams: &RngStreams) -> Simulation<'a> {
+        let levels =
+            net.sources.iter().map(|s| usize::from(s.priority) + 1).max().unwrap_or(1).min(MAX_PRIORITY_LEVELS);
+        let stations = net.stations.iter().map(|s| Station::new(s, levels)).collect();
+        let rngs = net
+            .stations
+            .iter()
+            .map(|s| StationRng {
+                service: streams.stream(StreamKey::new(StreamPurpose::Service, &s.name)),
+                patience: streams.stream(StreamKey::new(StreamPurpose::Patience, &s.name)),
+                routing: streams.stream(StreamKey::new(StreamPurpose::Routing, &s.name)),
+            })
+            .collect();
+        let route_cdf = net
+            .stations
+            .iter()
+            .map(|s| {
+                let mut acc = 0.0;
+                s.routes
+                    .iter()
+                    .map(|r| {
+                        acc += r.probability;
+                        (acc, r.to)
+                    })
+                    .collect()
+            })
+            .collect();
+        Simulation {
+            net,
+            replication: streams.replication(),
+            events: EventQueue::with_capacity(1024),
+            stations,
+            rngs,
+            route_cdf,
+            generators: net.sources.iter().map(|s| s.process.generator()).collect(),
+            arrival_rngs: net
+                .sources
+                .iter()
+                .map(|s| streams.stream(StreamKey::new(StreamPurpose::Arrivals, &s.name)))
+                .collect(),
+            customers: Customers::default(),
+            in_system: TimeWeighted::new(0.0, 0.0),
+            external_arrivals: 0,
+            completed: 0,
+            lost: 0,
+            sojourn: LogHistogram::new(),
+            interval_sojourn: LogHistogram::new(),
+            warmup_mark: NetworkMark::default(),
+            interval_mark: NetworkMark::default(),
+            interval_index: 0,
+            next_interval_end: net.run.interval.min(net.run.duration),
+            warmed_up: net.run.warmup <= 0.0,
+            intervals: Vec::new(),
+            handled: 0,
+        }
+    }
+
+    fn start(&mut self) -> Result<(), SimError> {
+        let run = self.net.run;
+        for (i, source) in self.generators.iter_mut().enumerate() {
+            if let Some(t) = source.next_after(0.0, &mut self.arrival_rngs[i])
+                && t < run.duration
+            {
+                self.events.schedule(t, Event::Arrival { source: i as u16 });
+            }
+        }
+        for (i, spec) in self.net.stations.iter().enumerate() {
+            if let Some(change) = spec.schedule.first() {
+                self.events.schedule(change.at.min(run.duration), Event::CapacityChange { station: i as u16, step: 0 });
+            }
+            for _ in 0..spec.initial_customers {
+                self.enter_network(i, 0)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The event loop. Observation marks (warm-up end, interval ends) are
+    /// not events: they are taken before any event at the same instant, so
+    /// an interval `[start, end)` holds exactly the events before `end`,
+    /// whatever order they were scheduled in.
+    fn run(&mut self) -> Result<(), SimError> {
+        let run = self.net.run;
+        loop {
+            let next_time = self.events.peek_time().unwrap_or(f64::INFINITY);
+            if !self.warmed_up && next_time >= run.warmup && run.warmup <= self.next_interval_end {
+                self.end_warmup(run.warmup);
+                continue;
+            }
+            if next_time >= self.next_interval_end {
+                let end = self.next_interval_end;
+                self.close_interval(end);
+                if end >= run.duration {
+                    return Ok(());
+                }
+                self.next_interval_end = (end + run.interval).min(run.duration);
+                continue;
+            }
+            let Some(next) = self.events.pop() else { return Ok(()) };
+            self.handled += 1;
+            let now = next.time;
+            match next.event {
+                Event::Arrival { source } => {
+                    let s = usize::from(source);
+                    let spec = &self.net.sources[s];
+                    self.enter_network(spec.to, spec.priority)?;
+                    if let Some(t) = self.generators[s].next_after(now, &mut self.arrival_rngs[s])
+                        && t < self.net.run.duration
+                    {
+                        self.events.schedule(t, Event::Arrival { source });
+                    }
+                }
+                Event::Departure { customer } => self.depart(customer),
+                Event::Renege { customer, visit } => self.renege(customer, visit),
+                Event::CapacityChange { station, step } => {
+                    self.change_capacity(usize::from(station), usize::from(step))
+                }
+            }
+        }
+    }
+
+    fn enter_network(&mut self, station: usize, priority: u8) -> Result<(), SimError> {
+        let now = self.events.now();
+        if self.customers.live >= self.net.max_in_system {
+            return Err(SimError::TooManyInSystem {
+                replication: self.replication,
+                limit: self.net.max_in_system,
+                time: now,
+            });
+        }
+        self.external_arrivals += 1;
+        let id = self.customers.admit(Customer {
+            entered_network: now,
+            entered_station: now,
+            visit: 0,
+            station: station as u16,
+            priority,
+            waiting: false,
+        });
+        self.in_system.set(now, f64::from(self.customers.live));
+        self.arrive(id, station);
+        Ok(())
+    }
+
+    /// Customer `id` arrives at `station`.
+    #[inline]
+    fn arrive(&mut self, id: u32, station: usize) {
+        let now = self.events.now();
+        let c = &mut self.customers.slots[id as usize];
+        c.station = station as u16;
+        c.entered_station = now;
+        c.visit = c.visit.wrapping_add(1);
+        let (visit, priority) = (c.visit, c.priority);
+        let st = &mut self.stations[station];
+        st.counts.arrivals += 1;
+        if st.in_station() >= st.capacity {
+            st.counts.blocked += 1;
+            self.leave_lost(id);
+        } else if st.has_free_server() {
+            self.begin_service(id, station, 0.0);
+        } else {
+            st.counts.queued_on_arrival += 1;
+            st.enqueue(now, priority, QueueEntry { customer: id, visit });
+            self.customers.slots[id as usize].waiting = true;
+            if let Some(patience) = &self.net.stations[station].patience {
+                let delay = patience.sample(&mut self.rngs[station].patience);
+                self.events.schedule_in(delay, Event::Renege { customer: id, visit });
+            }
+        }
+    }
+
+    #[inline]
+    fn begin_service(&mut self, id: u32, station: usize, waited: Seconds) {
+        let now = self.events.now();
+        self.customers.slots[id as usize].waiting = false;
+        self.stations[station].start_service(now, waited);
+        let service = self.net.stations[station].service.sample(&mut self.rngs[station].service);
+        self.events.schedule_in(service, Event::Departure { customer: id });
+    }
+
+    #[inline]
+    fn depart(&mut self, id: u32) {
+        let now = self.events.now();
+        let c = self.customers.slots[id as usize];
+        let station = usize::from(c.station);
+        self.stations[station].finish_service(now, now - c.entered_station);
+        self.serve_next(station);
+        let routes = &self.route_cdf[station];
+        let next = if routes.is_empty() {
+            None
+        } else {
+            let u: f64 = self.rngs[station].routing.random();
+            routes.iter().find(|(cum, _)| u < *cum).map(|(_, to)| *to)
+        };
+        match next {
+            Some(to) => self.arrive(id, to),
+            None => {
+                let sojourn = now - c.entered_network;
+                self.sojourn.record(sojourn);
+                self.interval_sojourn.record(sojourn);
+                self.completed += 1;
+                self.customers.release(id);
+                self.in_system.set(now, f64::from(self.customers.live));
+            }
+        }
+    }
+
+    /// Fills free servers at `station` from its queue.
+    #[inline]
+    fn serve_next(&mut self, station: usize) {
+        let now = self.events.now();
+        while self.stations[station].has_free_server() {
+            let slots = &self.customers.slots;
+            let Some(entry) = self.stations[station].dequeue(now, |e| {
+                let c = &slots[e.customer as usize];
+                c.visit == e.visit && c.waiting
+            }) else {
+                break;
+            };
+            let waited = now - self.customers.slots[entry.customer as usize].entered_station;
+            self.begin_service(entry.customer, station, waited);
+        }
+    }
+
+    fn renege(&mut self, id: u32, visit: u32) {
+        let c = self.customers.slots[id as usize];
+        if c.visit != visit || !c.waiting {
+            return; // already in service, or gone: a stale event
+        }
+        let now = self.events.now();
+        self.stations[usize::from(c.station)].renege(now, now - c.entered_station);
+        self.leave_lost(id);
+    }
+
+    fn leave_lost(&mut self, id: u32) {
+        self.lost += 1;
+        self.customers.release(id);
+        self.in_system.set(self.events.now(), f64::from(self.customers.live));
+    }
+
+    fn change_capacity(&mut self, station: usize, step: usize) {
+        let now = self.events.now();
+        let schedule = &self.net.stations[station].schedule;
+        self.stations[station].set_servers(now, schedule[step].servers);
+        self.serve_next(station);
+        if let Some(next) = schedule.get(step + 1)
+            && next.at < self.net.run.duration
+        {
+            self.events
+                .schedule(next.at.max(now), Event::CapacityChange { station: station as u16, step: (step + 1) as u16 });
+        }
+    }
+
+    fn mark(&self, now: Seconds) -> NetworkMark {
+        NetworkMark {
+            time: now,
+            arrivals: self.external_arrivals,
+            completed: self.completed,
+            lost: self.lost,
+            in_system_area: self.in_system.area(now),
+        }
+    }
+
+    fn end_warmup(&mut self, now: Seconds) {
+        self.warmed_up = true;
+        for st in &mut self.stations {
+            st.end_warmup(now);
+        }
+        self.warmup_mark = self.mark(now);
+        self.sojourn.clear();
+    }
+
+    fn close_interval(&mut self, now: Seconds) {
+        let index = self.interval_index;
+        let (mut queue, mut in_station, mut busy, mut servers) = (0.0, 0.0, 0.0, 0.0);
+        let (mut blocked, mut reneged) = (0, 0);
+        for (i, st) in self.stations.iter_mut().enumerate() {
+            let row = st.close_interval(now, index, i);
+            queue += row.queue_len_mean;
+            in_station += row.in_station_mean;
+            busy += row.busy_mean;
+            servers += row.servers_mean;
+            blocked += row.blocked;
+            reneged += row.reneged;
+            self.intervals.push(row);
+        }
+        let mark = self.interval_mark;
+        let here = self.mark(now);
+        let h = &self.interval_sojourn;
+        self.intervals.push(IntervalRow {
+            index,
+            start: mark.time,
+            end: now,
+            scope: Scope::Network,
+            arrivals: here.arrivals - mark.arrivals,
+            blocked,
+            reneged,
+            served: here.completed - mark.completed,
+            queue_len_mean: queue,
+            in_station_mean: in_station,
+            busy_mean: busy,
+            servers_mean: servers,
+            utilisation: ratio(busy, servers),
+            wait_mean: f64::NAN,
+            wait_p50: f64::NAN,
+            wait_p95: f64::NAN,
+            wait_p99: f64::NAN,
+            sojourn_mean: h.mean(),
+            sojourn_p50: h.quantile(0.50),
+            sojourn_p95: h.quantile(0.95),
+            sojourn_p99: h.quantile(0.99),
+        });
+        self.interval_sojourn.clear();
+        self.interval_mark = here;
+        self.interval_index += 1;
+    }
+
+    fn finish(self) -> ReplicationResult {
+        let now = self.net.run.duration;
+        let mark = self.warmup_mark;
+        let span = now - mark.time;
+        let stations =
+            self.stations.iter().zip(&self.net.stations).map(|(st, spec)| st.summary(&spec.name, now)).collect();
+        let completed = self.completed - mark.completed;
+        let network = NetworkSummary {
+            arrivals: self.external_arrivals - mark.arrivals,
+            completed,
+            lost: self.lost - mark.lost,
+            sojourn_mean: self.sojourn.mean(),
+            sojourn_quantiles: [0.50, 0.90, 0.95, 0.99].map(|q| self.sojourn.quantile(q)),
+            in_system_mean: (self.in_system.area(now) - mark.in_system_area) / span,
+            throughput: completed as f64 / span,
+        };
+        ReplicationResult {
+            replication: self.replication,
+            intervals: self.intervals,
+            stations,
+            network,
+            station_totals: self.stations.iter().map(Station::totals).collect(),
+            network_totals: NetworkTotals {
+                arrived: self.external_arrivals,
+                completed: self.completed,
+                lost: self.lost,
+                in_system_at_end: u64::from(self.customers.live),
+            },
+            events: self.handled,
+        }
+    }
+}

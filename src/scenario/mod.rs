@@ -1,0 +1,46 @@
+//! Scenario files: TOML in, a validated [`Scenario`] out.
+//!
+//! The loader never touches the file system: the caller reads the file and
+//! passes its name and text, so the same code serves the CLI, the tests and
+//! the scenarios embedded in the binary. Every key is documented, with unit,
+//! default and allowed range, in `scenarios/README.md`.
+//!
+//! Errors name the file, the line, the key and what is allowed
+//! ([`ScenarioError`]); unknown keys are errors, because a misspelt key
+//! silently falling back to its default is the worst kind of wrong answer.
+
+mod build;
+mod error;
+mod raw;
+
+pub use build::{DEFAULT_MAX_IN_SYSTEM, MAX_EXPECTED_ARRIVALS, MAX_INTERVAL_ROWS};
+pub use error::ScenarioError;
+
+use crate::network::Network;
+use crate::units::Date;
+use error::SourceMap;
+
+/// A validated scenario: what to simulate and how many times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Short name; names the output folder.
+    pub name: String,
+    /// The story the scenario tells, for reports.
+    pub description: String,
+    /// The calendar date of time zero (midnight), if the scenario has one.
+    pub start_date: Option<Date>,
+    /// Run seed: with the replication index it fixes every random number.
+    pub seed: u64,
+    /// Replications to run unless the command line says otherwise.
+    pub replications: u32,
+    /// The model.
+    pub network: Network,
+}
+
+/// Parses and validates the scenario `text`, read from `file` (the name is
+/// used only in error messages).
+pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    let map = SourceMap { file, text };
+    let raw: raw::RawScenario = toml::from_str(text).map_err(|e| map.toml_error(&e))?;
+    build::Builder::new(map).build(raw)
+}

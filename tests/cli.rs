@@ -1,0 +1,60 @@
+//! The command line as a newcomer meets it.
+
+use crate::util::clickday;
+use predicates::prelude::*;
+
+#[test]
+fn run_without_arguments_runs_the_bundled_default_and_writes_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    clickday()
+        .args(["run", "-r", "2", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("portal-queue").and(predicate::str::contains("utilisation")));
+    let out = dir.path().join("portal-queue");
+    let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
+    let header = intervals.lines().next().unwrap();
+    assert!(header.starts_with("scenario,replication,interval,start_s,end_s,clock,scope,arrivals"));
+    // 96 quarter-hours x (3 stations + network) x 2 replications, plus header.
+    assert_eq!(intervals.lines().count(), 1 + 96 * 4 * 2);
+    assert!(intervals.contains("2020-03-25 10:00:00"));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(summary.starts_with("scenario,scope,metric,mean,ci95_low,ci95_high,ci95_half_width,replications\n"));
+    let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(meta["replications"], 2);
+    assert_eq!(meta["scenario_source"], "bundled:scenarios/portal-queue.toml");
+    // No temporary files are left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn every_subcommand_has_help_with_an_example() {
+    for sub in ["run", "validate"] {
+        clickday().args([sub, "--help"]).assert().success().stdout(predicate::str::contains("Examples:"));
+    }
+    clickday().arg("--help").assert().success().stdout(predicate::str::contains("validate"));
+}
+
+#[test]
+fn validate_passes_and_prints_each_check() {
+    clickday().args(["validate", "-r", "8", "--seed", "3"]).assert().success().stdout(
+        predicate::str::contains("M/M/100 rho=0.95")
+            .and(predicate::str::contains("PASS"))
+            .and(predicate::str::contains("FAIL").not()),
+    );
+}
+
+#[test]
+fn a_missing_scenario_file_is_an_error_naming_the_path() {
+    clickday()
+        .args(["run", "no/such/file.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no/such/file.toml").and(predicate::str::contains("panicked").not()));
+}

@@ -1,0 +1,145 @@
+//! Bad scenarios get one line naming the file, the line, the key and what is
+//! allowed, and exit status 2; never a panic.
+
+use crate::util::clickday;
+use clickday::scenario::parse_scenario;
+use std::io::Write;
+
+const GOOD: &str = r#"name = "t"
+duration = "1h"
+interval = "10m"
+
+[[source]]
+name = "calls"
+kind = "poisson"
+rate = "100/h"
+to = "agents"
+
+[[station]]
+name = "agents"
+servers = 3
+service = { dist = "exponential", mean = "2m" }
+routes = [ { to = "agents", p = 0.1 } ]
+"#;
+
+/// Replaces `from` with `to` in the good scenario and returns the error.
+fn error_for(from: &str, to: &str) -> String {
+    assert!(GOOD.contains(from), "test scenario lacks {from}");
+    let text = GOOD.replacen(from, to, 1);
+    parse_scenario("bad.toml", &text).expect_err("scenario should be refused").to_string()
+}
+
+fn assert_error(from: &str, to: &str, line: usize, key: &str, allowed: &str) {
+    let message = error_for(from, to);
+    assert!(!message.contains('\n'), "not one line: {message}");
+    assert!(message.starts_with(&format!("bad.toml:{line}: {key}: ")), "wrong location in: {message}");
+    assert!(message.contains(allowed), "no allowed values in: {message}");
+}
+
+#[test]
+fn the_good_scenario_parses() {
+    let s = parse_scenario("good.toml", GOOD).unwrap();
+    assert_eq!(s.network.stations[0].servers, 3);
+    assert_eq!(s.network.run.interval, 600.0);
+}
+
+#[test]
+fn a_negative_rate_is_refused() {
+    assert_error("\"100/h\"", "\"-100/h\"", 8, "source[1].rate", ">= 0");
+}
+
+#[test]
+fn zero_servers_are_refused() {
+    assert_error("servers = 3", "servers = 0", 13, "station[agents].servers", "from 1 to 1000000");
+}
+
+#[test]
+fn an_unknown_key_is_refused_with_the_allowed_keys() {
+    assert_error("servers = 3", "sevrers = 3", 13, "station[1].sevrers", "expected one of");
+}
+
+#[test]
+fn a_duration_without_a_unit_is_refused() {
+    assert_error("\"2m\"", "2", 14, "station[1].service.mean", "needs a unit");
+    assert_error("\"2m\"", "\"2\"", 14, "station[1].service.mean", "(ms, s, m, h, d)");
+}
+
+#[test]
+fn a_duration_with_a_wrong_unit_is_refused() {
+    assert_error("\"1h\"", "\"1 hour\"", 2, "duration", "(ms, s, m, h, d)");
+}
+
+#[test]
+fn a_malformed_file_is_refused_with_its_line() {
+    let message = error_for("[[station]]", "[[station]");
+    assert!(message.starts_with("bad.toml:11: "), "{message}");
+}
+
+#[test]
+fn a_route_to_an_unknown_station_lists_the_stations() {
+    assert_error("{ to = \"agents\"", "{ to = \"agnets\"", 15, "station[agents].routes[1].to", "stations: agents");
+}
+
+#[test]
+fn route_probabilities_above_one_are_refused() {
+    assert_error("p = 0.1", "p = 1.5", 15, "station[agents].routes[1].p", "from 0 to 1");
+}
+
+#[test]
+fn a_capacity_change_outside_the_run_is_refused() {
+    assert_error(
+        "routes = [",
+        "schedule = [ { at = \"03:00\", servers = 5 } ]\nroutes = [",
+        15,
+        "station[agents].schedule[1].at",
+        "after the end of the run",
+    );
+}
+
+#[test]
+fn distribution_parameters_are_checked_with_their_allowed_range() {
+    assert_error(
+        "dist = \"exponential\", mean = \"2m\"",
+        "dist = \"lognormal\", mean = \"2m\", cv = -1",
+        14,
+        "station[agents].service.cv",
+        "> 0",
+    );
+    assert_error(
+        "dist = \"exponential\"",
+        "dist = \"exponentail\"",
+        14,
+        "station[agents].service.dist",
+        "allowed: exponential",
+    );
+    assert_error("mean = \"2m\"", "mean = \"2m\", cv = 0.5", 14, "station[agents].service.cv", "it takes: mean");
+}
+
+#[test]
+fn the_cli_exits_with_status_2_and_one_line_for_a_bad_scenario() {
+    let mut file = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+    file.write_all(GOOD.replacen("servers = 3", "servers = -2", 1).as_bytes()).unwrap();
+    let output = clickday().arg("run").arg(file.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(":13: station[agents].servers: must be an integer from 1"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn an_empty_or_binary_file_is_an_error_not_a_panic() {
+    for contents in [&b""[..], &[0xff, 0xfe, 0x00][..], &b"name = \"x\"\nduration = \"1h\"\n"[..]] {
+        let mut file = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+        file.write_all(contents).unwrap();
+        let output = clickday().arg("run").arg(file.path()).output().unwrap();
+        assert!(matches!(output.status.code(), Some(1 | 2)), "{:?}", output.status);
+        assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+    }
+}
+
+#[test]
+fn a_run_too_large_to_simulate_is_refused_up_front() {
+    let message = error_for("\"100/h\"", "\"1000000000/s\"");
+    assert!(message.contains("arrivals per replication") && message.contains("at most"), "{message}");
+}
