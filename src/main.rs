@@ -7,8 +7,7 @@ mod files;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use cli::{Cli, Command, RunArgs, ValidateArgs};
-use clickday::experiment::{estimate, run_replications};
-use clickday::export;
+use clickday::pipeline::{RunRequest, run_scenario};
 use clickday::scenario::{Scenario, ScenarioError, parse_scenario};
 use std::io::Write;
 use std::process::ExitCode;
@@ -81,34 +80,20 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
     let pool = thread_pool(args.jobs)?;
     let mut stdout = std::io::stdout().lock();
     for (source, scenario) in &scenarios {
-        let replications = args.replications.unwrap_or(scenario.replications);
-        let seed = args.seed.unwrap_or(scenario.seed);
-        let results = pool
-            .install(|| run_replications(&scenario.network, seed, replications, &|| {}))
-            .with_context(|| format!("scenario {}", scenario.name))?;
-        let estimates = estimate(&results);
-        let events = results.iter().map(|r| r.events).sum();
+        let request = RunRequest {
+            scenario,
+            source,
+            seed: args.seed.unwrap_or(scenario.seed),
+            replications: args.replications.unwrap_or(scenario.replications),
+        };
+        let output =
+            pool.install(|| run_scenario(request, &|| {})).with_context(|| format!("scenario {}", scenario.name))?;
         let dir = args.out.join(&scenario.name);
-        files::write_all(
-            &dir,
-            &[
-                ("intervals.csv", export::csv::intervals(scenario, &results)),
-                ("replications.csv", export::csv::replication_summary(scenario, &results)),
-                ("summary.csv", export::csv::estimates(scenario, &estimates)),
-                (
-                    "run.json",
-                    export::json::run_metadata(&export::json::metadata_for(
-                        scenario,
-                        source,
-                        replications,
-                        seed,
-                        events,
-                    )),
-                ),
-            ],
-        )?;
-        writeln!(stdout, "{}", export::table::summary_table(scenario, &estimates, replications))?;
-        writeln!(stdout, "wrote {}/ (intervals.csv, replications.csv, summary.csv, run.json)\n", dir.display())?;
+        let files: Vec<(&str, Vec<u8>)> = output.files.into_iter().map(|f| (f.name, f.bytes)).collect();
+        files::write_all(&dir, &files)?;
+        let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+        writeln!(stdout, "{}", output.summary)?;
+        writeln!(stdout, "wrote {}/ ({})\n", dir.display(), names.join(", "))?;
     }
     Ok(ExitCode::SUCCESS)
 }

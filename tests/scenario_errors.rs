@@ -39,8 +39,9 @@ fn assert_error(from: &str, to: &str, line: usize, key: &str, allowed: &str) {
 #[test]
 fn the_good_scenario_parses() {
     let s = parse_scenario("good.toml", GOOD).unwrap();
-    assert_eq!(s.network.stations[0].servers, 3);
-    assert_eq!(s.network.run.interval, 600.0);
+    let clickday::scenario::Model::Network(net) = &s.model else { panic!("not a network") };
+    assert_eq!(net.stations[0].servers, 3);
+    assert_eq!(s.run().interval, 600.0);
 }
 
 #[test]

@@ -22,3 +22,17 @@ mod rng;
 
 pub use queue::{EventQueue, Scheduled};
 pub use rng::{RngStreams, SimRng, StreamKey, StreamPurpose};
+
+use crate::units::Seconds;
+
+/// How long a replication runs and how its observations are sliced.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunLength {
+    /// Simulated time of one replication, in seconds.
+    pub duration: Seconds,
+    /// Initial period excluded from the summary statistics, in seconds.
+    /// Interval rows still cover it, so the start-up can be seen.
+    pub warmup: Seconds,
+    /// Width of one row of the time series, in seconds.
+    pub interval: Seconds,
+}

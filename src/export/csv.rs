@@ -3,7 +3,7 @@
 
 use super::number;
 use crate::experiment::{Estimate, NETWORK_SCOPE};
-use crate::network::{NetworkSummary, ReplicationResult, Scope, StationSummary};
+use crate::network::{Network, NetworkSummary, ReplicationResult, Scope, StationSummary};
 use crate::scenario::Scenario;
 use crate::units::clock_label;
 
@@ -48,15 +48,15 @@ fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
 /// The time series: one row per replication, interval and scope (each
 /// station, then `network`). Interval rows cover the warm-up too, flagged
 /// by `in_warmup`, so the start-up can be plotted.
-pub fn intervals(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<u8> {
+pub fn intervals(scenario: &Scenario, net: &Network, results: &[ReplicationResult]) -> Vec<u8> {
     let mut w = writer();
     let _ = w.write_record(INTERVAL_COLUMNS);
-    let warmup = scenario.network.run.warmup;
+    let warmup = net.run.warmup;
     for r in results {
         let rep = r.replication.to_string();
         for row in &r.intervals {
             let scope = match row.scope {
-                Scope::Station(i) => scenario.network.stations[i].name.as_str(),
+                Scope::Station(i) => net.stations[i].name.as_str(),
                 Scope::Network => NETWORK_SCOPE,
             };
             let record = [

@@ -36,15 +36,16 @@ pub fn run_metadata(meta: &RunMetadata<'_>) -> Vec<u8> {
     bytes
 }
 
-/// Metadata for a scenario run.
+/// Metadata for a scenario run that wrote `files`.
 pub fn metadata_for<'a>(
     scenario: &'a Scenario,
     source: &'a str,
     replications: u32,
     seed: u64,
     events: u64,
+    files: Vec<&'static str>,
 ) -> RunMetadata<'a> {
-    let run = scenario.network.run;
+    let run = scenario.run();
     RunMetadata {
         clickday_version: env!("CARGO_PKG_VERSION"),
         scenario: &scenario.name,
@@ -55,6 +56,6 @@ pub fn metadata_for<'a>(
         warmup_s: run.warmup,
         interval_s: run.interval,
         events,
-        files: vec!["intervals.csv", "replications.csv", "summary.csv", "run.json"],
+        files,
     }
 }

@@ -1,6 +1,7 @@
 //! The short summary table printed at the end of a run.
 
 use crate::experiment::{Estimate, NETWORK_SCOPE, find};
+use crate::network::Network;
 use crate::scenario::Scenario;
 use std::fmt::Write;
 
@@ -17,10 +18,10 @@ const STATION_ROWS: [(&str, &str, f64, &str); 7] = [
 
 /// A plain-text table: per station, the key metrics as mean ± half-width of
 /// the 95% confidence interval.
-pub fn summary_table(scenario: &Scenario, estimates: &[Estimate], replications: u32) -> String {
+pub fn summary_table(scenario: &Scenario, net: &Network, estimates: &[Estimate], replications: u32) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} replications, 95% confidence intervals", scenario.name, replications);
-    let names: Vec<&str> = scenario.network.stations.iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<&str> = net.stations.iter().map(|s| s.name.as_str()).collect();
     let width = names.iter().map(|n| n.len()).max().unwrap_or(0).max(12);
     let _ = write!(out, "{:<14}", "");
     for name in &names {

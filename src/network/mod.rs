@@ -31,6 +31,8 @@ pub use results::{
 };
 pub use sim::{SimError, simulate};
 
+pub use crate::engine::RunLength;
+
 use crate::arrivals::ArrivalProcess;
 use crate::dist::TimeDistribution;
 use crate::units::Seconds;
@@ -50,18 +52,6 @@ pub struct Network {
     /// Refuse to go on when more customers than this are in the network at
     /// once: an unstable model otherwise grows until memory runs out.
     pub max_in_system: u32,
-}
-
-/// How long a replication runs and how its observations are sliced.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RunLength {
-    /// Simulated time of one replication, in seconds.
-    pub duration: Seconds,
-    /// Initial period excluded from the summary statistics, in seconds.
-    /// Interval rows still cover it, so the start-up can be seen.
-    pub warmup: Seconds,
-    /// Width of one row of the time series, in seconds.
-    pub interval: Seconds,
 }
 
 /// One station: `servers` parallel servers in front of a FIFO queue.

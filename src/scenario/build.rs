@@ -2,9 +2,9 @@
 //! every reference between parts, and every unit is checked here, with the
 //! key and line of the first problem.
 
-use super::Scenario;
 use super::error::{ScenarioError, SourceMap};
 use super::raw::{RawDist, RawScenario, RawSource, RawStation};
+use super::{Model, Scenario};
 use crate::arrivals::{ArrivalProcess, ProfileShape, RateProfile};
 use crate::dist::TimeDistribution;
 use crate::network::{CapacityChange, MAX_PRIORITY_LEVELS, Network, Route, RunLength, SourceSpec, StationSpec};
@@ -124,7 +124,7 @@ impl<'a> Builder<'a> {
             start_date: self.start_date,
             seed,
             replications,
-            network,
+            model: Model::Network(network),
         })
     }
 

@@ -16,6 +16,7 @@ mod raw;
 pub use build::{DEFAULT_MAX_IN_SYSTEM, MAX_EXPECTED_ARRIVALS, MAX_INTERVAL_ROWS};
 pub use error::ScenarioError;
 
+use crate::engine::RunLength;
 use crate::network::Network;
 use crate::units::Date;
 use error::SourceMap;
@@ -33,8 +34,25 @@ pub struct Scenario {
     pub seed: u64,
     /// Replications to run unless the command line says otherwise.
     pub replications: u32,
-    /// The model.
-    pub network: Network,
+    /// What to simulate.
+    pub model: Model,
+}
+
+/// The kinds of model a scenario can describe.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Model {
+    /// A queueing network (`[[station]]` and `[[source]]` tables).
+    Network(Network),
+}
+
+impl Scenario {
+    /// Run length, warm-up and interval of the scenario's model.
+    pub fn run(&self) -> RunLength {
+        match &self.model {
+            Model::Network(net) => net.run,
+        }
+    }
 }
 
 /// Parses and validates the scenario `text`, read from `file` (the name is
