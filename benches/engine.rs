@@ -2,10 +2,18 @@
 //! 1,000,000 customers), one replication on one core and two replications
 //! on two cores. An event is an arrival or a departure.
 //!
+//! A second group runs the contact center's phone line on the same load
+//! with impatient callers who redial (1,000,000 first attempts): events are
+//! attempts, answers, call ends, hang-ups and redials.
+//!
 //! Run with `cargo bench --bench engine`; criterion reports the time per
 //! iteration and, through `Throughput::Elements`, events per second.
 
 use clickday::arrivals::ArrivalProcess;
+use clickday::contact::{
+    ContactCenter, DemandKind, DemandSource, ExternalIntake, PhoneChannel, Reason, Redial, StaffSchedule,
+    WorkingCalendar,
+};
 use clickday::dist::TimeDistribution;
 use clickday::engine::RngStreams;
 use clickday::experiment::run_replications;
@@ -64,5 +72,48 @@ fn engine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine);
+/// The phone line at the same load: 9 calls/s, 1 s handle time, 10
+/// agents, patience 5 s, and half the callers who hang up redial.
+fn phone_line() -> ContactCenter {
+    let rate = 9.0;
+    let exp = |mean| TimeDistribution::exponential(mean).unwrap();
+    ContactCenter {
+        run: RunLength { duration: CUSTOMERS / rate, warmup: 0.0, interval: 3600.0 },
+        calendar: WorkingCalendar::default(),
+        phone: Some(PhoneChannel {
+            lines: Some(40),
+            open_hours: None,
+            ivr: None,
+            agents: StaffSchedule::constant(10),
+            handle_time: exp(1.0),
+            patience: Some(exp(5.0)),
+            answer_target: 1.0,
+            redial: Some(Redial { after_busy: 0.5, after_abandon: 0.5, delay: exp(30.0), max_attempts: 5 }),
+            callback: None,
+            reasons: vec![Reason::general()],
+            demand: vec![DemandSource {
+                name: "calls".into(),
+                reason: 0,
+                kind: DemandKind::Arrivals(ArrivalProcess::Poisson { rate }),
+            }],
+            external: ExternalIntake::default(),
+        }),
+        social: None,
+        max_in_system: 10_000_000,
+    }
+}
+
+fn contact(c: &mut Criterion) {
+    let center = phone_line();
+    let events = clickday::contact::simulate(&center, None, &RngStreams::new(1, 0)).unwrap().events;
+    let mut group = c.benchmark_group("phone_line_c10_rho0.9_1M_callers");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(events));
+    group.bench_function("one_replication_one_core", |b| {
+        b.iter(|| black_box(clickday::contact::simulate(black_box(&center), None, &RngStreams::new(1, 0)).unwrap()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, contact);
 criterion_main!(benches);

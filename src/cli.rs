@@ -1,7 +1,7 @@
 //! Command-line definitions. Nothing past this file sees a clap type: each
 //! subcommand's arguments are plain structs handed to `main.rs`.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// clickday: replay and prevent launch-day crises of public web services.
@@ -24,6 +24,11 @@ pub enum Command {
     /// Check the engine against queueing theory (exact formulas) and report PASS/FAIL.
     #[command(after_help = "Examples:\n  clickday validate\n  clickday validate -r 40 --seed 3 -j 2")]
     Validate(ValidateArgs),
+    /// Agents needed per interval by Erlang C and Erlang A, and a plan a scenario can load.
+    #[command(
+        after_help = "Examples:\n  clickday staff 1000 --interval 1h --aht 2m --patience 10m --target 80/20\n  clickday staff 400 900 1200 800 --aht 5m30s --patience 20m --target 80/60 --max-abandon 5 --shrinkage 30 --start 08:00 --out plan.csv\n  clickday staff --calls-csv output/my-day/phone_intervals.csv --aht 5m --patience 15m --max-occupancy 85 --verify\n\nThe plan's `agents` column is what a scenario loads with agents_schedule_file = \"plan.csv\"."
+    )]
+    Staff(Box<StaffArgs>),
 }
 
 /// Arguments of `clickday run`.
@@ -55,6 +60,74 @@ pub struct ValidateArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(short, long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+/// Which model a staffing plan's head count comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFrom {
+    /// Erlang A: callers hang up after their patience.
+    ErlangA,
+    /// Erlang C: nobody hangs up (more agents).
+    ErlangC,
+}
+
+/// Arguments of `clickday staff`.
+#[derive(Debug, Args)]
+pub struct StaffArgs {
+    /// Calls expected in each interval, in order.
+    #[arg(allow_negative_numbers = true)]
+    pub calls: Vec<String>,
+    /// Read the calls from a CSV: a `calls` column, or the phone_intervals.csv of a run.
+    #[arg(long, value_name = "FILE")]
+    pub calls_csv: Option<PathBuf>,
+    /// Column of --calls-csv to read (default: `calls`, or `first_attempts` in a run's output).
+    #[arg(long, value_name = "NAME")]
+    pub column: Option<String>,
+    /// Average handle time (talk plus wrap-up), with a unit, e.g. 2m or 5m30s.
+    #[arg(long)]
+    pub aht: String,
+    /// Mean patience of a waiting caller, with a unit, e.g. 10m (exponential, as in Erlang A).
+    #[arg(long)]
+    pub patience: String,
+    /// Service level: percent answered / answer time, e.g. 80/20 (seconds) or 90/1m.
+    #[arg(long, default_value = "80/20")]
+    pub target: String,
+    /// Most calls abandoned, percent (Erlang A), e.g. 5.
+    #[arg(long, value_name = "PERCENT")]
+    pub max_abandon: Option<String>,
+    /// Most agent occupancy, percent, e.g. 85.
+    #[arg(long, value_name = "PERCENT")]
+    pub max_occupancy: Option<String>,
+    /// Share of paid time not on the phone, percent, e.g. 30.
+    #[arg(long, value_name = "PERCENT", default_value = "0")]
+    pub shrinkage: String,
+    /// Interval length, with a unit (default 30m, or the CSV's own intervals).
+    #[arg(long)]
+    pub interval: Option<String>,
+    /// Clock time of the first interval, e.g. 08:00 (default 00:00, or the CSV's).
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Model whose head count goes into the plan's `agents` column.
+    #[arg(long, value_enum, default_value_t = PlanFrom::ErlangA)]
+    pub plan_from: PlanFrom,
+    /// Confirm the plan by simulating the whole day.
+    #[arg(long)]
+    pub verify: bool,
+    /// Coefficient of variation of handle times in --verify (1 = exponential, as the formulas assume).
+    #[arg(long, default_value_t = 1.0)]
+    pub handle_cv: f64,
+    /// Replications for --verify.
+    #[arg(short, long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    pub replications: u32,
+    /// Seed for --verify.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the plan as CSV to this file (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Worker threads for --verify (default: one per core). Results do not depend on it.
     #[arg(short, long, value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 }

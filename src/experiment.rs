@@ -40,7 +40,7 @@ pub struct Estimate {
     /// The station name, or `network`.
     pub scope: String,
     /// Metric name (with unit suffix).
-    pub metric: &'static str,
+    pub metric: String,
     /// Mean and Student-t interval over the replications where the metric
     /// was defined (a replication with no waits has no wait percentile).
     pub ci: ConfidenceInterval,
@@ -56,12 +56,20 @@ pub fn estimate(results: &[ReplicationResult]) -> Vec<Estimate> {
     for (i, station) in first.stations.iter().enumerate() {
         let rows: Vec<[f64; 24]> = results.iter().map(|r| r.stations[i].values()).collect();
         for (m, metric) in StationSummary::METRICS.iter().enumerate() {
-            out.push(Estimate { scope: station.name.clone(), metric, ci: interval(rows.iter().map(|v| v[m])) });
+            out.push(Estimate {
+                scope: station.name.clone(),
+                metric: (*metric).into(),
+                ci: interval(rows.iter().map(|v| v[m])),
+            });
         }
     }
     let rows: Vec<[f64; 10]> = results.iter().map(|r| r.network.values()).collect();
     for (m, metric) in NetworkSummary::METRICS.iter().enumerate() {
-        out.push(Estimate { scope: NETWORK_SCOPE.into(), metric, ci: interval(rows.iter().map(|v| v[m])) });
+        out.push(Estimate {
+            scope: NETWORK_SCOPE.into(),
+            metric: (*metric).into(),
+            ci: interval(rows.iter().map(|v| v[m])),
+        });
     }
     out
 }
@@ -71,7 +79,8 @@ pub fn find<'e>(estimates: &'e [Estimate], scope: &str, metric: &str) -> Option<
     estimates.iter().find(|e| e.scope == scope && e.metric == metric)
 }
 
-fn interval(values: impl Iterator<Item = f64>) -> ConfidenceInterval {
+/// The mean and Student-t interval of the finite values among `values`.
+pub fn interval(values: impl Iterator<Item = f64>) -> ConfidenceInterval {
     let defined: Vec<f64> = values.filter(|v| v.is_finite()).collect();
     ConfidenceInterval::student_t(&defined, CONFIDENCE_LEVEL)
 }

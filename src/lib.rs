@@ -34,14 +34,17 @@
 
 pub mod analytic;
 pub mod arrivals;
+pub mod contact;
 pub mod dist;
 pub mod engine;
 pub mod experiment;
 pub mod export;
+pub mod launch;
 pub mod network;
 pub mod pipeline;
 pub mod scenario;
 pub mod special;
+pub mod staffing;
 pub mod stats;
 pub mod units;
 pub mod verification;

@@ -3,12 +3,13 @@
 
 mod cli;
 mod files;
+mod staff_cli;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use cli::{Cli, Command, RunArgs, ValidateArgs};
 use clickday::pipeline::{RunRequest, run_scenario};
-use clickday::scenario::{Scenario, ScenarioError, parse_scenario};
+use clickday::scenario::{Scenario, ScenarioError, parse_scenario, parse_scenario_with_includes};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Run(args) => run(&args),
         Command::Validate(args) => validate(&args),
+        Command::Staff(args) => staff_cli::staff(&args),
     };
     match outcome {
         Ok(code) => code,
@@ -34,6 +36,10 @@ fn main() -> ExitCode {
             }
             if let Some(scenario_error) = err.downcast_ref::<ScenarioError>() {
                 eprintln!("error: {scenario_error}");
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+            if let Some(bad) = err.downcast_ref::<staff_cli::BadInput>() {
+                eprintln!("error: {bad}");
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
             eprintln!("error: {err:#}");
@@ -66,13 +72,35 @@ fn load_scenarios(args: &RunArgs) -> Result<Vec<(String, Scenario)>> {
     for path in &args.scenarios {
         let label = path.display().to_string();
         let text = files::read_scenario(path)?;
-        let scenario = parse_scenario(&label, &text)?;
+        let scenario = parse_scenario_with_includes(&label, &text, &include_resolver(path))?;
         if out.iter().any(|(_, s): &(String, Scenario)| s.name == scenario.name) {
             bail!("two scenarios are both named \"{}\"; their output folders would collide", scenario.name);
         }
         out.push((label, scenario));
     }
     Ok(out)
+}
+
+/// Largest file a scenario may include (a staffing plan).
+const MAX_INCLUDE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads the files a scenario refers to, by paths relative to the
+/// scenario's own folder, so a scenario and its plan travel together.
+fn include_resolver(scenario: &std::path::Path) -> impl Fn(&str) -> Result<String, String> {
+    let dir = scenario.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    move |name| {
+        let path = dir.join(name);
+        let shown = path.display();
+        let meta = std::fs::metadata(&path).map_err(|e| format!("{shown}: {e}"))?;
+        if !meta.is_file() {
+            return Err(format!("{shown} is not a file"));
+        }
+        if meta.len() > MAX_INCLUDE_BYTES {
+            return Err(format!("{shown} is {} bytes; at most {MAX_INCLUDE_BYTES} are read", meta.len()));
+        }
+        let bytes = std::fs::read(&path).map_err(|e| format!("{shown}: {e}"))?;
+        String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text"))
+    }
 }
 
 fn run(args: &RunArgs) -> Result<ExitCode> {

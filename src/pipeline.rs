@@ -36,6 +36,12 @@ pub enum RunError {
     /// A replication of a queueing network stopped early.
     #[error(transparent)]
     Network(#[from] SimError),
+    /// A replication of a launch day could not run.
+    #[error(transparent)]
+    LaunchDay(#[from] crate::launch::LaunchError),
+    /// A replication of a contact center could not run.
+    #[error(transparent)]
+    Contact(#[from] crate::contact::ContactError),
 }
 
 /// What to run: the scenario, where it came from, and the overrides.
@@ -65,6 +71,39 @@ pub fn run_scenario(request: RunRequest<'_>, on_done: &(dyn Fn() + Sync)) -> Res
                 OutputFile { name: "summary.csv", bytes: export::csv::estimates(scenario, &estimates) },
             ];
             let summary = export::table::summary_table(scenario, net, &estimates, replications);
+            (files, summary, results.iter().map(|r| r.events).sum())
+        }
+        Model::LaunchDay(day) => {
+            let results = crate::launch::run_replications(day, seed, replications, on_done)?;
+            let estimates = crate::launch::estimate(&results);
+            let files = vec![
+                OutputFile { name: "intervals.csv", bytes: export::launch::intervals(scenario, &results) },
+                OutputFile { name: "tiers.csv", bytes: export::launch::tiers(scenario, day, &results) },
+                OutputFile { name: "contacts.csv", bytes: export::launch::contacts(scenario, &results) },
+                OutputFile { name: "replications.csv", bytes: export::launch::replication_summary(scenario, &results) },
+                OutputFile { name: "summary.csv", bytes: export::csv::estimates(scenario, &estimates) },
+            ];
+            let summary = export::launch::summary_table(scenario, day, &estimates, replications);
+            (files, summary, results.iter().map(|r| r.events).sum())
+        }
+        Model::Contact(center) => {
+            let results = crate::contact::run_replications(center, |_| None, seed, replications, on_done)?;
+            let estimates = crate::contact::estimate(&results);
+            let mut files = Vec::new();
+            if center.phone.is_some() {
+                let bytes = export::contact::phone_intervals(scenario, center, &results);
+                files.push(OutputFile { name: "phone_intervals.csv", bytes });
+            }
+            if center.social.is_some() {
+                let bytes = export::contact::social_intervals(scenario, center, &results);
+                files.push(OutputFile { name: "social_intervals.csv", bytes });
+            }
+            files.push(OutputFile {
+                name: "replications.csv",
+                bytes: export::contact::replication_summary(scenario, &results),
+            });
+            files.push(OutputFile { name: "summary.csv", bytes: export::csv::estimates(scenario, &estimates) });
+            let summary = export::contact::summary_table(scenario, center, &estimates, replications);
             (files, summary, results.iter().map(|r| r.events).sum())
         }
     };

@@ -2,7 +2,10 @@
 
 mod cli;
 mod conservation;
+mod contact;
 mod determinism;
+mod launch;
 mod scenario_errors;
+mod staffing;
 mod theory;
 mod util;

@@ -86,6 +86,8 @@ struct Solution {
     p_below: f64,
     /// P(N = c).
     p_at: f64,
+    /// ln P(N = c), finite even where `p_at` underflows in overload.
+    ln_p_at: f64,
     /// P(N >= c + 1).
     p_above: f64,
     /// ln P(N >= c + 1), finite even where `p_above` underflows.
@@ -141,9 +143,12 @@ impl ErlangA {
         // meet and g is never NaN.
         let g = b.ln() + chain.ln_mode_weight + chain.ln_sum;
         let p_no_queue = 1.0 / (1.0 + g.exp());
+        // ln(1 + e^g), without overflow for large g.
+        let softplus = if g > 0.0 { g + (-g).exp().ln_1p() } else { g.exp().ln_1p() };
         Solution {
             p_below: not_b * p_no_queue,
             p_at: b * p_no_queue,
+            ln_p_at: b.ln() - softplus,
             p_above: 1.0 / (1.0 + (-g).exp()),
             ln_p_above: if g >= 0.0 { -(-g).exp().ln_1p() } else { g - g.exp().ln_1p() },
             mean_excess: chain.mode + chain.mean_offset,
@@ -202,6 +207,258 @@ impl ErlangA {
     pub fn mean_in_system(&self) -> f64 {
         self.mean_busy_servers() + self.mean_queue_len()
     }
+
+    /// Share of all arrivals answered within `t` seconds of arriving: the
+    /// service level of a call centre whose callers hang up. Abandoned
+    /// calls count as not answered, whenever they hang up.
+    ///
+    /// Exact, from the waiting time of a tagged arrival. One that finds
+    /// `c + k` in the system waits through `k + 1` phases; in phase `i`
+    /// (with `i` customers still ahead) it moves up at rate `cμ + iθ`
+    /// (a service ends or someone ahead abandons), so its virtual wait `V`
+    /// is a sum of independent exponentials, and it is answered within `t`
+    /// with probability `E[e^{−θV}; V <= t]` (its own patience must outlast
+    /// `V`). Summed over the stationary distribution of `k`, the terms
+    /// telescope into one integral,
+    ///
+    /// `SL(t) = P(N < c) + P(N = c)·cμ·∫_0^t exp(φ(s)) ds`,
+    /// `φ(s) = (λ/θ)(1 − e^{−θs}) − (cμ + θ)s`,
+    ///
+    /// so the density of "answered after waiting s" is
+    /// `P(N = c)·cμ·e^{φ(s)}`. φ is concave, so the integrand is
+    /// log-concave: it is integrated outward from its maximum by
+    /// Gauss–Legendre panels sized to its curvature, each direction stopping
+    /// once the log-concavity bound on the rest is below 1e-17 of the total.
+    /// In overload the maximum lies at `s* = ln(λ/(cμ + θ))/θ`, where
+    /// `P(N = c)` and `e^{φ(s*)}` are astronomically small and large; their
+    /// product is then taken from the flow balance instead (the integral to
+    /// infinity is the answered share `μ·E[busy]/λ` less `P(N < c)`), so no
+    /// huge exponent is ever formed. The work is bounded for every θ > 0
+    /// (the panels widen as θ shrinks), and as θ → 0 with λ < cμ the result
+    /// tends to the Erlang C service level `1 − C·e^{−(cμ−λ)t}`.
+    ///
+    /// Returns 0 for `t < 0` and `NaN` for a `NaN` deadline.
+    pub fn service_level(&self, t: f64) -> f64 {
+        if t.is_nan() {
+            return f64::NAN;
+        }
+        if t < 0.0 {
+            return 0.0;
+        }
+        let s = self.solve();
+        let waited = self.answered_after_waiting(&s, t);
+        (s.p_below + waited.share).min(1.0)
+    }
+
+    /// Average speed of answer: the mean wait, in seconds, of the calls
+    /// that are answered (abandoned calls excluded), `E[W; answered] /
+    /// P(answered)`, from the same density as [`Self::service_level`].
+    /// Infinite only when θ is so small in overload that the typical wait
+    /// is beyond any representable time.
+    pub fn mean_answered_wait(&self) -> f64 {
+        let s = self.solve();
+        let waited = self.answered_after_waiting(&s, f64::INFINITY);
+        let answered = self.answered_share(&s);
+        if answered > 0.0 { waited.wait_sum / answered } else { f64::NAN }
+    }
+
+    /// P(answered) from the flow balance `λ·P(answered) = μ·E[busy]`,
+    /// accurate even when nearly everyone abandons (where `1 − P(abandon)`
+    /// would cancel).
+    fn answered_share(&self, s: &Solution) -> f64 {
+        let busy = self.offered_load() * s.p_below + f64::from(self.servers) * s.p_above;
+        (self.service_rate * busy / self.arrival_rate).min(1.0)
+    }
+
+    /// The calls answered after waiting in queue, up to a wait of `t`:
+    /// their share of all arrivals and the sum of their waits per arrival.
+    fn answered_after_waiting(&self, s: &Solution, t: f64) -> AnsweredAfterWaiting {
+        let none = AnsweredAfterWaiting { share: 0.0, wait_sum: 0.0 };
+        if t <= 0.0 || s.ln_p_at == f64::NEG_INFINITY {
+            return none;
+        }
+        let c_mu = f64::from(self.servers) * self.service_rate;
+        let density = WaitDensity::new(self.arrival_rate, c_mu, self.abandonment_rate);
+        match density.peak() {
+            Some(0.0) => {
+                // Maximum at zero: φ(0) = 0, so P(N = c)·cμ scales directly.
+                let part = density.integrate(0.0, 0.0, t);
+                let scale = s.ln_p_at + c_mu.ln();
+                let scaled = |x: f64| if x > 0.0 { (scale + x.ln()).exp() } else { 0.0 };
+                AnsweredAfterWaiting { share: scaled(part.zeroth), wait_sum: scaled(part.first) }
+            }
+            Some(peak) => {
+                let whole = density.integrate(peak, 0.0, f64::INFINITY);
+                let mass = (self.answered_share(s) - s.p_below).max(0.0);
+                if whole.zeroth.is_nan() || whole.zeroth <= 0.0 {
+                    return none;
+                }
+                let part = if t == f64::INFINITY { whole } else { density.integrate(peak, 0.0, t) };
+                AnsweredAfterWaiting {
+                    share: mass * (part.zeroth / whole.zeroth),
+                    wait_sum: mass * (part.first / whole.zeroth),
+                }
+            }
+            // θ so small that the most likely wait is beyond any
+            // representable time: answered-after-waiting within a finite
+            // t is nil, and the waits of the answered are unbounded.
+            None if t.is_finite() => none,
+            None => AnsweredAfterWaiting { share: 0.0, wait_sum: f64::INFINITY },
+        }
+    }
+}
+
+/// Part of the arrivals answered after a positive wait.
+#[derive(Debug, Clone, Copy)]
+struct AnsweredAfterWaiting {
+    /// Their share of all arrivals.
+    share: f64,
+    /// Their summed wait per arrival, in seconds.
+    wait_sum: f64,
+}
+
+/// The unnormalised density `e^{φ(s)}` of "answered after waiting s",
+/// `φ(s) = (λ/θ)(1 − e^{−θs}) − (cμ + θ)s`, see [`ErlangA::service_level`].
+#[derive(Debug, Clone, Copy)]
+struct WaitDensity {
+    lambda: f64,
+    theta: f64,
+    /// `cμ + θ`.
+    r: f64,
+}
+
+/// `∫ e^{φ(s) − φ(s0)}` and `∫ s·e^{φ(s) − φ(s0)}` over a range, for an
+/// anchor `s0`.
+#[derive(Debug, Clone, Copy)]
+struct WaitIntegral {
+    zeroth: f64,
+    first: f64,
+}
+
+impl WaitDensity {
+    fn new(lambda: f64, c_mu: f64, theta: f64) -> Self {
+        Self { lambda, theta, r: c_mu + theta }
+    }
+
+    /// Where φ is largest on `[0, ∞)`: `s* = ln(λ/r)/θ` when λ > r, else 0;
+    /// `None` if s* is not representable.
+    fn peak(&self) -> Option<f64> {
+        if self.lambda <= self.r {
+            return Some(0.0);
+        }
+        let s_star = (self.lambda / self.r).ln() / self.theta;
+        s_star.is_finite().then_some(s_star)
+    }
+
+    /// Integrates `e^{φ(s) − φ(anchor)}` over `[lo, hi]`, outward from the
+    /// point of the range nearest the anchor (where, φ being concave, the
+    /// integrand is largest).
+    fn integrate(&self, anchor: f64, lo: f64, hi: f64) -> WaitIntegral {
+        let l0 = self.lambda * (-self.theta * anchor).exp();
+        // At an interior maximum l0 = r exactly; writing the excess as 0
+        // there keeps ψ free of cancellation.
+        let excess = if anchor > 0.0 { 0.0 } else { (self.lambda - (self.r - self.theta)) - self.theta };
+        let shape = PeakShape { l0, excess, theta: self.theta };
+        let start = anchor.clamp(lo, hi);
+        let mut zeroth = CompensatedSum::default();
+        let mut first = CompensatedSum::default();
+        shape.march(anchor, start - anchor, hi - anchor, &mut zeroth, &mut first);
+        shape.march(anchor, start - anchor, lo - anchor, &mut zeroth, &mut first);
+        WaitIntegral { zeroth: zeroth.value(), first: first.value() }
+    }
+}
+
+/// `ψ(d) = φ(s0 + d) − φ(s0) = excess·d − l0·h(θd)/θ` around an anchor
+/// `s0`, with `l0 = λe^{−θs0}` and `excess = l0 − (cμ + θ)` (zero at an
+/// interior maximum, which is what keeps ψ free of cancellation there).
+#[derive(Debug, Clone, Copy)]
+struct PeakShape {
+    l0: f64,
+    excess: f64,
+    theta: f64,
+}
+
+impl PeakShape {
+    fn psi(&self, d: f64) -> f64 {
+        self.excess * d - self.l0 * h(self.theta * d) / self.theta
+    }
+
+    /// ψ'(d) = excess + l0·(e^{−θd} − 1).
+    fn slope(&self, d: f64) -> f64 {
+        self.excess + self.l0 * (-self.theta * d).exp_m1()
+    }
+
+    /// |ψ''(d)| = θ·l0·e^{−θd}.
+    fn curvature(&self, d: f64) -> f64 {
+        self.theta * self.l0 * (-self.theta * d).exp()
+    }
+
+    /// Adds `∫ e^ψ` and `∫ (s0 + d)·e^ψ` over `d` from `from` to `to`
+    /// (either direction) to the sums, in panels over which ψ changes by
+    /// about 1/2. Moving away from the maximum, it stops early once the
+    /// log-concavity bound on the rest (the integrand falls at least as fast
+    /// as `e^{ψ(a) + ψ'(a)(d − a)}`) is negligible.
+    fn march(&self, s0: f64, from: f64, to: f64, zeroth: &mut CompensatedSum, first: &mut CompensatedSum) {
+        if to == from {
+            return;
+        }
+        let sign = (to - from).signum();
+        let length = (to - from).abs();
+        let mut a = 0.0;
+        for _ in 0..MAX_INTERVALS {
+            if a >= length {
+                return;
+            }
+            let d = from + sign * a;
+            let f = self.psi(d).exp();
+            // Rate at which ln(integrand) falls moving on.
+            let fall = -sign * self.slope(d);
+            if fall > 0.0 {
+                if f == 0.0 {
+                    return;
+                }
+                let distance = (s0 + d).abs();
+                let tail = f / fall;
+                let tail_first = f * (distance / fall + 1.0 / (fall * fall));
+                if tail <= NEGLIGIBLE * zeroth.value() && tail_first <= NEGLIGIBLE * first.value().abs() {
+                    return;
+                }
+            }
+            let step = (0.5 / (fall.abs() + self.curvature(d).sqrt())).min(length - a);
+            if !(step > 0.0 && step.is_finite()) {
+                return;
+            }
+            let half = 0.5 * step;
+            let mid = a + half;
+            for &(node, w) in &GAUSS_LEGENDRE_8 {
+                for x in [mid - half * node, mid + half * node] {
+                    let dx = from + sign * x;
+                    let f = self.psi(dx).exp();
+                    zeroth.add(half * w * f);
+                    first.add(half * w * (s0 + dx) * f);
+                }
+            }
+            a += step;
+        }
+    }
+}
+
+/// `h(x) = e^{−x} − 1 + x >= 0`, by its series where the closed form
+/// would cancel.
+fn h(x: f64) -> f64 {
+    if x.abs() >= 0.5 {
+        return (-x).exp_m1() + x;
+    }
+    let mut term = 0.5 * x * x;
+    let mut sum = term;
+    for k in 3..40u32 {
+        term *= -x / f64::from(k);
+        sum += term;
+        if term.abs() <= 1e-18 * sum {
+            break;
+        }
+    }
+    sum
 }
 
 impl Solution {
@@ -895,6 +1152,135 @@ mod tests {
             let p = ErlangA::new(10.0, 1.0, 0.5, c).unwrap().prob_abandon();
             assert!(p < prev);
             prev = p;
+        }
+    }
+
+    /// State probabilities `p_0 … p_max` of the chain by direct summation.
+    fn chain_pmf(q: &ErlangA, n_max: usize) -> Vec<f64> {
+        let c = q.servers as usize;
+        let mut w = vec![1.0; n_max + 1];
+        for n in 1..=n_max {
+            let death = n.min(c) as f64 * q.service_rate + n.saturating_sub(c) as f64 * q.abandonment_rate;
+            w[n] = w[n - 1] * q.arrival_rate / death;
+        }
+        let total: f64 = w.iter().sum();
+        w.iter().map(|x| x / total).collect()
+    }
+
+    /// The service level as a sum over the state found on arrival: with
+    /// `k` waiting ahead, the wait is a sum of exponentials with rates
+    /// `cμ + iθ`, i = 0..=k, and `E[e^{−θV}; V <= t]` is
+    /// `cμ/(cμ + (k+1)θ) · I_{1−e^{−θt}}(k + 1, cμ/θ + 1)` (a regularized
+    /// incomplete beta), an independent route to the same number.
+    fn service_level_by_states(q: &ErlangA, t: f64, n_max: usize) -> f64 {
+        let pmf = chain_pmf(q, n_max);
+        let c = q.servers as usize;
+        let c_mu = q.servers as f64 * q.service_rate;
+        let theta = q.abandonment_rate;
+        let y = -(-theta * t).exp_m1();
+        let mut sl: f64 = pmf[..c].iter().sum();
+        for k in 0..=(n_max - c) {
+            let reach = c_mu / (c_mu + (k as f64 + 1.0) * theta);
+            sl += pmf[c + k] * reach * crate::special::regularized_beta(y, k as f64 + 1.0, c_mu / theta + 1.0);
+        }
+        sl
+    }
+
+    const SMALL_SYSTEMS: [(f64, f64, f64, u32); 5] =
+        [(5.0, 1.0, 0.5, 3), (10.0, 1.0, 0.2, 8), (3.0, 1.0, 100.0, 2), (12.0, 1.0, 0.05, 10), (0.5, 0.25, 2.0, 4)];
+
+    #[test]
+    fn service_level_matches_the_sum_over_states_found_on_arrival() {
+        for (lambda, mu, theta, c) in SMALL_SYSTEMS {
+            let q = ErlangA::new(lambda, mu, theta, c).unwrap();
+            for t in [0.01, 0.2, 1.0, 5.0, 30.0] {
+                let want = service_level_by_states(&q, t, 2_000);
+                assert_rel(q.service_level(t), want, 1e-11);
+            }
+        }
+    }
+
+    #[test]
+    fn mean_answered_wait_matches_the_sum_over_states_found_on_arrival() {
+        // E[V e^{−θV}] = E[e^{−θV}]·Σ_i 1/(cμ + (i+1)θ) for the phases above.
+        for (lambda, mu, theta, c) in SMALL_SYSTEMS {
+            let q = ErlangA::new(lambda, mu, theta, c).unwrap();
+            let pmf = chain_pmf(&q, 2_000);
+            let cu = c as usize;
+            let c_mu = f64::from(c) * mu;
+            let (mut wait_sum, mut answered) = (0.0, pmf[..cu].iter().sum::<f64>());
+            let mut rates = 0.0;
+            for k in 0..(2_000 - cu) {
+                let phase = c_mu + (k as f64 + 1.0) * theta;
+                rates += 1.0 / phase;
+                let reach = c_mu / phase;
+                wait_sum += pmf[cu + k] * reach * rates;
+                answered += pmf[cu + k] * reach;
+            }
+            assert_rel(q.mean_answered_wait(), wait_sum / answered, 1e-11);
+            assert_rel(1.0 - q.prob_abandon(), answered, 1e-12);
+        }
+    }
+
+    #[test]
+    fn service_level_rises_from_no_wait_to_the_answered_share() {
+        for (lambda, mu, theta, c) in SMALL_SYSTEMS.into_iter().chain([(9_900.0, 1.0, 0.01, 10_000)]) {
+            let q = ErlangA::new(lambda, mu, theta, c).unwrap();
+            let s = q.solve();
+            assert_rel(q.service_level(0.0), s.p_below, 1e-15);
+            assert_rel(q.service_level(f64::INFINITY), 1.0 - q.prob_abandon(), 1e-12);
+            let mut previous = 0.0;
+            for t in [0.0, 0.001, 0.1, 1.0, 10.0, 100.0, 1e4] {
+                let sl = q.service_level(t);
+                assert!(sl >= previous && sl <= 1.0, "{q:?} t={t}: {sl} after {previous}");
+                previous = sl;
+            }
+        }
+        let q = ErlangA::new(5.0, 1.0, 0.5, 3).unwrap();
+        assert_eq!(q.service_level(-1.0), 0.0);
+        assert!(q.service_level(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn very_patient_callers_give_the_erlang_c_service_level() {
+        // 1,000 calls/hour, 120 s handle time, 38 agents: 84.7% within 20 s
+        // by Erlang C, and the same once patience is practically endless.
+        let reference = MMc::new(1000.0 / 3600.0, 1.0 / 120.0, 38).unwrap();
+        for theta in [1e-9, 1e-12, 1e-15] {
+            let q = ErlangA::new(1000.0 / 3600.0, 1.0 / 120.0, theta, 38).unwrap();
+            assert_rel(q.service_level(20.0), reference.service_level(20.0), 1e-6);
+            assert_rel(q.mean_answered_wait(), reference.mean_wait(), 1e-5);
+        }
+        assert!((reference.service_level(20.0) - 0.847).abs() < 5e-4);
+    }
+
+    #[test]
+    fn abandonment_raises_the_service_level_of_those_who_stay() {
+        // Impatient callers clear the queue for the others: fewer agents
+        // reach 80/20 than Erlang C says, and the wait of the answered is
+        // shorter.
+        let patient = MMc::new(1000.0 / 3600.0, 1.0 / 120.0, 36).unwrap();
+        let impatient = ErlangA::new(1000.0 / 3600.0, 1.0 / 120.0, 1.0 / 180.0, 36).unwrap();
+        assert!(impatient.mean_answered_wait() < patient.mean_wait());
+        assert!(impatient.service_level(20.0) > patient.service_level(20.0) - impatient.prob_abandon());
+    }
+
+    #[test]
+    fn service_level_in_heavy_overload_stays_finite() {
+        // Modes of tens of thousands of states; the integral is anchored at
+        // its peak, so nothing overflows.
+        for &(lambda, theta) in &[(130.0, 1e-3), (20_000.0, 1.0 / 300.0), (1e6, 1e-6), (12.0, 1e-9)] {
+            let c = if lambda > 1_000.0 { 10_000 } else { 100 };
+            let c = if lambda == 12.0 { 10 } else { c };
+            let q = ErlangA::new(lambda, 1.0, theta, c).unwrap();
+            let answered = 1.0 - q.prob_abandon();
+            for t in [1.0, 60.0, 3_600.0, f64::INFINITY] {
+                let sl = q.service_level(t);
+                assert!(sl.is_finite() && (0.0..=answered * (1.0 + 1e-12)).contains(&sl), "{q:?} t={t}: {sl}");
+            }
+            assert_rel(q.service_level(f64::INFINITY), answered, 1e-10);
+            let asa = q.mean_answered_wait();
+            assert!(asa.is_finite() && asa > 0.0, "{q:?}: {asa}");
         }
     }
 

@@ -129,7 +129,7 @@ pub fn estimates(scenario: &Scenario, estimates: &[Estimate]) -> Vec<u8> {
         let _ = w.write_record([
             scenario.name.as_str(),
             &e.scope,
-            e.metric,
+            &e.metric,
             &number(e.ci.mean),
             &number(e.ci.lower),
             &number(e.ci.upper),

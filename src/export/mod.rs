@@ -4,8 +4,10 @@
 //! (a file written atomically, stdout) is the command line's business. That
 //! keeps the formats testable without touching the disk.
 
+pub mod contact;
 pub mod csv;
 pub mod json;
+pub mod launch;
 pub mod table;
 
 /// Formats a number for CSV: shortest round-trip decimal, empty for NaN (an

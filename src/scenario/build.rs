@@ -22,14 +22,36 @@ pub(super) struct Builder<'a> {
     pub map: SourceMap<'a>,
     start_date: Option<Date>,
     duration: Seconds,
+    /// Reads a file the scenario refers to (a staffing plan), by the name
+    /// the scenario gives it.
+    includes: &'a dyn Fn(&str) -> Result<String, String>,
+}
+
+/// The include resolver of a scenario parsed from text alone.
+fn no_includes(name: &str) -> Result<String, String> {
+    Err(format!(
+        "this scenario refers to the file \"{name}\", but it was parsed without access to files \
+         (load it with parse_scenario_with_includes)"
+    ))
 }
 
 impl<'a> Builder<'a> {
     pub fn new(map: SourceMap<'a>) -> Self {
-        Builder { map, start_date: None, duration: 0.0 }
+        Builder { map, start_date: None, duration: 0.0, includes: &no_includes }
     }
 
-    fn top(&self, key: &str, message: impl Into<String>) -> ScenarioError {
+    /// The same builder, reading referenced files through `includes`.
+    pub(super) fn with_includes(mut self, includes: &'a dyn Fn(&str) -> Result<String, String>) -> Self {
+        self.includes = includes;
+        self
+    }
+
+    /// The text of the file the scenario calls `name`.
+    pub(super) fn resolve(&self, name: &str) -> Result<String, String> {
+        (self.includes)(name)
+    }
+
+    pub(super) fn top(&self, key: &str, message: impl Into<String>) -> ScenarioError {
         self.map.error_at(0, key, key, message)
     }
 
@@ -87,9 +109,77 @@ impl<'a> Builder<'a> {
             Some(s) => return Err(self.top("seed", format!("must be an integer >= 0; got {s}"))),
         };
         let replications = int_in(raw.replications, 10, 1, 100_000).map_err(|m| self.top("replications", m))? as u32;
+        let run = RunLength { duration, warmup, interval };
+        let model = if raw.is_launch_day() {
+            if !raw.station.is_empty() || !raw.source.is_empty() {
+                return Err(self.top(
+                    "station",
+                    "a scenario is either a queueing network ([[station]], [[source]]) or a launch day \
+                     ([population], [[category]], [[step]], [[tier]]), not both",
+                ));
+            }
+            if warmup > 0.0 {
+                return Err(self.top("warmup", "a launch day is reported from its first minute: warmup must be \"0s\""));
+            }
+            let launch = self.launch(&raw.launch_sections(), run)?;
+            let rows = (duration / interval).ceil() * (launch.tiers.len() as f64 + 1.0) * f64::from(replications);
+            self.check_rows(rows)?;
+            Model::LaunchDay(Box::new(launch))
+        } else if let Some(contact) = raw.contact.as_ref().filter(|_| raw.station.is_empty() && raw.source.is_empty()) {
+            let max_in_system = int_in(raw.max_in_system, i64::from(DEFAULT_MAX_IN_SYSTEM), 1, 1_000_000_000)
+                .map_err(|m| self.top("max_in_system", m))? as u32;
+            let center = super::contact::build_contact(&self, contact, run, max_in_system)?;
+            let channels = f64::from(u8::from(center.phone.is_some()) + u8::from(center.social.is_some()));
+            self.check_rows((duration / interval).ceil() * channels * f64::from(replications))?;
+            let expected = center.expected_contacts();
+            if expected > MAX_EXPECTED_ARRIVALS {
+                return Err(self.top("contact", format!("the demand would bring about {expected:.3e} contacts per replication; at most {MAX_EXPECTED_ARRIVALS:.0e} are allowed")));
+            }
+            Model::Contact(Box::new(center))
+        } else {
+            if raw.contact.is_some() {
+                return Err(self.top(
+                    "contact",
+                    "a queueing network ([[station]], [[source]]) cannot have a [contact] section; \
+                     put the contact center in a scenario of its own",
+                ));
+            }
+            Model::Network(self.network(&raw, run, replications)?)
+        };
+        Ok(Scenario {
+            name: raw.name,
+            description: raw.description,
+            start_date: self.start_date,
+            seed,
+            replications,
+            model,
+        })
+    }
+
+    /// Refuses runs whose interval rows would not fit in memory.
+    fn check_rows(&self, rows: f64) -> Result<(), ScenarioError> {
+        if rows > MAX_INTERVAL_ROWS {
+            return Err(self.top("interval", format!(
+                "the run would hold {rows:.3e} interval rows (about {:.1} GB); at most {MAX_INTERVAL_ROWS:.0e}: use a longer interval or fewer replications",
+                rows * 200.0 / 1e9
+            )));
+        }
+        Ok(())
+    }
+
+    /// The simulated span of the run, in seconds.
+    pub(super) fn duration(&self) -> Seconds {
+        self.duration
+    }
+
+    /// The calendar date of time zero, if any.
+    pub(super) fn start_date(&self) -> Option<Date> {
+        self.start_date
+    }
+
+    fn network(&self, raw: &RawScenario, run: RunLength, replications: u32) -> Result<Network, ScenarioError> {
         let max_in_system = int_in(raw.max_in_system, i64::from(DEFAULT_MAX_IN_SYSTEM), 1, 1_000_000_000)
             .map_err(|m| self.top("max_in_system", m))? as u32;
-
         if raw.station.is_empty() {
             return Err(self.top("station", "a scenario needs at least one [[station]]"));
         }
@@ -105,30 +195,19 @@ impl<'a> Builder<'a> {
         if sources.is_empty() && stations.iter().all(|s: &StationSpec| s.initial_customers == 0) {
             return Err(self.top("source", "nothing ever arrives: add a [[source]] or initial_customers to a station"));
         }
-        let network = Network { stations, sources, run: RunLength { duration, warmup, interval }, max_in_system };
+        let network = Network { stations, sources, run, max_in_system };
         let expected = network.expected_arrivals();
         if expected > MAX_EXPECTED_ARRIVALS {
             return Err(self.top("source", format!("the sources would bring about {expected:.3e} arrivals per replication; at most {MAX_EXPECTED_ARRIVALS:.0e} are allowed")));
         }
-        let rows = (duration / interval).ceil() * (network.stations.len() as f64 + 1.0) * f64::from(replications);
-        if rows > MAX_INTERVAL_ROWS {
-            return Err(self.top("interval", format!(
-                "the run would hold {rows:.3e} interval rows (about {:.1} GB); at most {MAX_INTERVAL_ROWS:.0e}: use a longer interval or fewer replications",
-                rows * 200.0 / 1e9
-            )));
-        }
+        let rows =
+            (run.duration / run.interval).ceil() * (network.stations.len() as f64 + 1.0) * f64::from(replications);
+        self.check_rows(rows)?;
         network.check().map_err(|m| self.top("station", m))?;
-        Ok(Scenario {
-            name: raw.name,
-            description: raw.description,
-            start_date: self.start_date,
-            seed,
-            replications,
-            model: Model::Network(network),
-        })
+        Ok(network)
     }
 
-    fn clock(&self, clock: ClockTime, from: usize, path: &str, key: &str) -> Result<Seconds, ScenarioError> {
+    pub(super) fn clock(&self, clock: ClockTime, from: usize, path: &str, key: &str) -> Result<Seconds, ScenarioError> {
         let t = clock.resolve(self.start_date).map_err(|m| self.map.error_at(from, path, key, m))?;
         if t > self.duration {
             return Err(self.map.error_at(
@@ -349,9 +428,12 @@ impl<'a> Builder<'a> {
         Ok(SourceSpec { name: src.name.clone(), to, priority, process })
     }
 
-    fn dist(&self, spanned: &Spanned<RawDist>, path: &str) -> Result<TimeDistribution, ScenarioError> {
-        let at = spanned.span().start;
-        let d = spanned.get_ref();
+    pub(super) fn dist(&self, spanned: &Spanned<RawDist>, path: &str) -> Result<TimeDistribution, ScenarioError> {
+        self.dist_at(spanned.get_ref(), spanned.span().start, path)
+    }
+
+    /// [`Self::dist`] for a distribution table that starts at byte `at`.
+    pub(super) fn dist_at(&self, d: &RawDist, at: usize, path: &str) -> Result<TimeDistribution, ScenarioError> {
         let err = |key: &str, m: String| self.map.error_at(at, &format!("{path}.{key}"), key, m);
         let given: Vec<&str> = [
             ("mean", d.mean.is_some()),
@@ -413,7 +495,7 @@ impl<'a> Builder<'a> {
 }
 
 /// An optional integer with a default, checked against `[min, max]`.
-fn int_in(value: Option<i64>, default: i64, min: i64, max: i64) -> Result<i64, String> {
+pub(super) fn int_in(value: Option<i64>, default: i64, min: i64, max: i64) -> Result<i64, String> {
     let v = value.unwrap_or(default);
     if v < min || v > max {
         return Err(format!("must be an integer from {min} to {max}; got {v}"));

@@ -10,13 +10,17 @@
 //! silently falling back to its default is the worst kind of wrong answer.
 
 mod build;
+mod contact;
 mod error;
+mod launch;
 mod raw;
 
 pub use build::{DEFAULT_MAX_IN_SYSTEM, MAX_EXPECTED_ARRIVALS, MAX_INTERVAL_ROWS};
 pub use error::ScenarioError;
 
+use crate::contact::ContactCenter;
 use crate::engine::RunLength;
+use crate::launch::LaunchDay;
 use crate::network::Network;
 use crate::units::Date;
 use error::SourceMap;
@@ -44,6 +48,10 @@ pub struct Scenario {
 pub enum Model {
     /// A queueing network (`[[station]]` and `[[source]]` tables).
     Network(Network),
+    /// A launch day (`[population]`, `[[category]]`, `[[step]]`, `[[tier]]`, ...).
+    LaunchDay(Box<LaunchDay>),
+    /// A contact center on its own (a `[contact]` section and no other model).
+    Contact(Box<ContactCenter>),
 }
 
 impl Scenario {
@@ -51,6 +59,8 @@ impl Scenario {
     pub fn run(&self) -> RunLength {
         match &self.model {
             Model::Network(net) => net.run,
+            Model::LaunchDay(day) => day.run,
+            Model::Contact(center) => center.run,
         }
     }
 }
@@ -61,4 +71,19 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioError>
     let map = SourceMap { file, text };
     let raw: raw::RawScenario = toml::from_str(text).map_err(|e| map.toml_error(&e))?;
     build::Builder::new(map).build(raw)
+}
+
+/// [`parse_scenario`] for a scenario that may refer to other files (a
+/// staffing plan loaded as a shift schedule, `agents_schedule_file =
+/// "plan.csv"`). `resolve` maps a name as the scenario writes it to the
+/// file's text, or to a one-line reason it cannot; the caller decides where
+/// names point (the command line reads them relative to the scenario file).
+pub fn parse_scenario_with_includes(
+    file: &str,
+    text: &str,
+    resolve: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<Scenario, ScenarioError> {
+    let map = SourceMap { file, text };
+    let raw: raw::RawScenario = toml::from_str(text).map_err(|e| map.toml_error(&e))?;
+    build::Builder::new(map).with_includes(resolve).build(raw)
 }

@@ -2,6 +2,10 @@
 //! every unit parsed at the edge. Range and cross-reference checks happen in
 //! `build.rs`, where the error can name the key and its line.
 
+use super::launch::{
+    RawBehaviour, RawCategory, RawEdge, RawIntervention, RawLaunch, RawOrigin, RawPopulation, RawStep, RawTier,
+    RawWaitingRoom,
+};
 use crate::units::{self, ClockTime, PerSecond, Seconds};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
@@ -25,6 +29,46 @@ pub(crate) struct RawScenario {
     pub station: Vec<Spanned<RawStation>>,
     #[serde(default)]
     pub source: Vec<Spanned<RawSource>>,
+    pub population: Option<Spanned<RawPopulation>>,
+    #[serde(default)]
+    pub category: Vec<Spanned<RawCategory>>,
+    #[serde(default)]
+    pub behaviour: Vec<Spanned<RawBehaviour>>,
+    #[serde(default)]
+    pub step: Vec<Spanned<RawStep>>,
+    pub edge: Option<Spanned<RawEdge>>,
+    #[serde(default)]
+    pub tier: Vec<Spanned<RawTier>>,
+    pub origin: Option<Spanned<RawOrigin>>,
+    pub waiting_room: Option<Spanned<RawWaitingRoom>>,
+    #[serde(default)]
+    pub intervention: Vec<Spanned<RawIntervention>>,
+    #[serde(default)]
+    pub report_times: Vec<Clock>,
+    pub contact: Option<Spanned<super::contact::RawContact>>,
+}
+
+impl RawScenario {
+    /// Whether the file describes a launch day rather than a queueing network.
+    pub fn is_launch_day(&self) -> bool {
+        self.population.is_some() || !self.category.is_empty() || !self.step.is_empty() || !self.tier.is_empty()
+    }
+
+    /// The launch-day sections, borrowed.
+    pub fn launch_sections(&self) -> RawLaunch<'_> {
+        RawLaunch {
+            population: self.population.as_ref(),
+            categories: &self.category,
+            behaviours: &self.behaviour,
+            steps: &self.step,
+            edge: self.edge.as_ref(),
+            tiers: &self.tier,
+            origin: self.origin.as_ref(),
+            waiting_room: self.waiting_room.as_ref(),
+            interventions: &self.intervention,
+            report_times: &self.report_times,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,283 @@
+//! CSV and the terminal summary for contact-center runs.
+//!
+//! One tidy file per channel, because the two channels measure different
+//! things (a phone interval has busy signals and an answer time, a social
+//! interval has a backlog and response percentiles); one row per
+//! replication and interval, units in the column names, empty cells where
+//! a figure has nothing to measure.
+
+use super::number;
+use crate::contact::{
+    ContactCenter, ContactResult, PHONE_SCOPE, PhoneSummary, ReasonSummary, SOCIAL_SCOPE, SocialSummary,
+};
+use crate::experiment::{Estimate, find};
+use crate::scenario::Scenario;
+use crate::units::clock_label;
+use std::fmt::Write;
+
+/// Columns of the phone channel's time series, after the common
+/// `scenario, replication, interval, start_s, end_s, clock`.
+pub const PHONE_COLUMNS: [&str; 22] = [
+    "offered",
+    "first_attempts",
+    "redials",
+    "busy_signals",
+    "closed",
+    "ivr_resolved",
+    "answered",
+    "answered_within_target",
+    "abandoned",
+    "gave_up",
+    "callbacks_offered",
+    "callbacks_accepted",
+    "callbacks_made",
+    "service_level",
+    "asa_s",
+    "wait_p90_s",
+    "queue_mean",
+    "agents_on_shift_mean",
+    "agents_busy_mean",
+    "occupancy",
+    "lines_in_use_mean",
+    "in_warmup",
+];
+
+/// Columns of the social channel's time series, after the common ones.
+pub const SOCIAL_COLUMNS: [&str; 16] = [
+    "received",
+    "public_posts",
+    "attracted_posts",
+    "fake",
+    "answered",
+    "hurried",
+    "backlog_end",
+    "backlog_mean",
+    "responders_on_shift_mean",
+    "backlog_per_responder",
+    "occupancy",
+    "response_p50_s",
+    "response_p90_s",
+    "within_target_share",
+    "unanswered_at_end",
+    "in_warmup",
+];
+
+const COMMON: [&str; 6] = ["scenario", "replication", "interval", "start_s", "end_s", "clock"];
+
+fn writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new())
+}
+
+fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
+    // Writing to a Vec cannot fail; into_inner only flushes the buffer.
+    w.into_inner().unwrap_or_default()
+}
+
+fn common(scenario: &Scenario, replication: u64, index: usize, start: f64, end: f64) -> Vec<String> {
+    vec![
+        scenario.name.clone(),
+        replication.to_string(),
+        index.to_string(),
+        number(start),
+        number(end),
+        clock_label(start, scenario.start_date),
+    ]
+}
+
+/// The phone channel's time series (`phone_intervals.csv`): one row per
+/// replication and interval. Rows cover the warm-up too, flagged
+/// `in_warmup`. `service_level` is the share of calls leaving the queue
+/// (answered or abandoned) in the interval that were answered within the
+/// target.
+pub fn phone_intervals(scenario: &Scenario, center: &ContactCenter, results: &[ContactResult]) -> Vec<u8> {
+    let mut w = writer();
+    let header: Vec<&str> = COMMON.into_iter().chain(PHONE_COLUMNS).collect();
+    let _ = w.write_record(&header);
+    for r in results {
+        let Some(phone) = &r.phone else { continue };
+        for row in &phone.intervals {
+            let mut record = common(scenario, r.replication, row.index, row.start, row.end);
+            record.extend(
+                [
+                    row.offered,
+                    row.first_attempts,
+                    row.redials,
+                    row.busy_signals,
+                    row.closed,
+                    row.ivr_resolved,
+                    row.answered,
+                    row.answered_within_target,
+                    row.abandoned,
+                    row.gave_up,
+                    row.callbacks_offered,
+                    row.callbacks_accepted,
+                    row.callbacks_made,
+                ]
+                .iter()
+                .map(u64::to_string),
+            );
+            record.extend(
+                [
+                    row.service_level,
+                    row.asa,
+                    row.wait_p90,
+                    row.queue_mean,
+                    row.agents_mean,
+                    row.busy_mean,
+                    row.occupancy,
+                    row.lines_mean,
+                ]
+                .iter()
+                .map(|v| number(*v)),
+            );
+            record.push((row.start < center.run.warmup).to_string());
+            let _ = w.write_record(&record);
+        }
+    }
+    finish(w)
+}
+
+/// The social channel's time series (`social_intervals.csv`): one row per
+/// replication and interval. `within_target_share` and
+/// `unanswered_at_end` are about the contacts that *arrived* in the
+/// interval, as known at the end of the run.
+pub fn social_intervals(scenario: &Scenario, center: &ContactCenter, results: &[ContactResult]) -> Vec<u8> {
+    let mut w = writer();
+    let header: Vec<&str> = COMMON.into_iter().chain(SOCIAL_COLUMNS).collect();
+    let _ = w.write_record(&header);
+    for r in results {
+        let Some(social) = &r.social else { continue };
+        for row in &social.intervals {
+            let mut record = common(scenario, r.replication, row.index, row.start, row.end);
+            record.extend(
+                [row.received, row.public, row.attracted, row.fake, row.answered, row.hurried, row.backlog_end]
+                    .iter()
+                    .map(u64::to_string),
+            );
+            record.extend(
+                [
+                    row.backlog_mean,
+                    row.responders_mean,
+                    row.backlog_per_responder,
+                    row.occupancy,
+                    row.response_p50,
+                    row.response_p90,
+                    row.within_target_share,
+                ]
+                .iter()
+                .map(|v| number(*v)),
+            );
+            record.push(row.unanswered_at_end.to_string());
+            record.push((row.start < center.run.warmup).to_string());
+            let _ = w.write_record(&record);
+        }
+    }
+    finish(w)
+}
+
+/// Per-replication summary in long form (`replications.csv`):
+/// `scenario, replication, scope, metric, value`, with scopes `phone`,
+/// `social` and, for channels with several reasons, `phone:<reason>`.
+pub fn replication_summary(scenario: &Scenario, results: &[ContactResult]) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record(["scenario", "replication", "scope", "metric", "value"]);
+    let name = scenario.name.as_str();
+    for r in results {
+        let rep = r.replication.to_string();
+        if let Some(phone) = &r.phone {
+            for (metric, value) in PhoneSummary::METRICS.iter().zip(phone.summary.values()) {
+                let _ = w.write_record([name, &rep, PHONE_SCOPE, metric, &number(value)]);
+            }
+            write_reasons(&mut w, name, &rep, PHONE_SCOPE, &phone.reasons);
+        }
+        if let Some(social) = &r.social {
+            for (metric, value) in SocialSummary::METRICS.iter().zip(social.summary.values()) {
+                let _ = w.write_record([name, &rep, SOCIAL_SCOPE, metric, &number(value)]);
+            }
+            write_reasons(&mut w, name, &rep, SOCIAL_SCOPE, &social.reasons);
+        }
+    }
+    finish(w)
+}
+
+fn write_reasons(w: &mut ::csv::Writer<Vec<u8>>, name: &str, rep: &str, channel: &str, reasons: &[ReasonSummary]) {
+    if reasons.len() < 2 {
+        return;
+    }
+    for reason in reasons {
+        let scope = format!("{channel}:{}", reason.name);
+        for (metric, value) in ReasonSummary::METRICS.iter().zip(reason.values()) {
+            let _ = w.write_record([name, rep, &scope, metric, &number(value)]);
+        }
+    }
+}
+
+/// Rows of the terminal summary: (metric, label, scale, unit).
+const PHONE_ROWS: [(&str, &str, f64, &str); 13] = [
+    ("callers", "new callers", 1.0, ""),
+    ("offered", "call attempts", 1.0, ""),
+    ("busy_signals", "busy signals", 1.0, ""),
+    ("closed", "calls while closed", 1.0, ""),
+    ("answered", "answered", 1.0, ""),
+    ("p_abandon", "abandoned (of queued)", 100.0, "%"),
+    ("service_level", "service level", 100.0, "%"),
+    ("worst_interval_service_level", "worst interval SL", 100.0, "%"),
+    ("asa_s", "avg speed of answer", 1.0, "s"),
+    ("never_answered", "never answered", 1.0, ""),
+    ("occupancy", "occupancy", 100.0, "%"),
+    ("agent_hours", "agent-hours", 1.0, "h"),
+    ("callbacks_made", "callbacks made", 1.0, ""),
+];
+
+const SOCIAL_ROWS: [(&str, &str, f64, &str); 12] = [
+    ("received", "received", 1.0, ""),
+    ("attracted_posts", "drawn by other posts", 1.0, ""),
+    ("answered", "answered", 1.0, ""),
+    ("within_target_share", "within target", 100.0, "%"),
+    ("response_p50_s", "response p50", 1.0 / 3600.0, "h"),
+    ("response_p90_s", "response p90", 1.0 / 3600.0, "h"),
+    ("unanswered_at_end", "unanswered at end", 1.0, ""),
+    ("backlog_peak", "backlog peak", 1.0, ""),
+    ("backlog_per_responder_peak", "peak per responder", 1.0, ""),
+    ("p_hurried", "hurried replies", 100.0, "%"),
+    ("responder_hours_needed", "responder-h needed", 1.0, "h"),
+    ("responder_hours", "responder-h on shift", 1.0, "h"),
+];
+
+/// A plain-text summary: per channel, the key figures as mean ± half-width
+/// of the 95% confidence interval.
+pub fn summary_table(scenario: &Scenario, center: &ContactCenter, estimates: &[Estimate], replications: u32) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {} replications, 95% confidence intervals", scenario.name, replications);
+    let mut section = |scope: &str, title: String, rows: &[(&str, &str, f64, &str)]| {
+        let _ = writeln!(out, "{title}");
+        for (metric, label, scale, unit) in rows {
+            let value = find(estimates, scope, metric).map_or("-".into(), |e| cell(e, *scale, unit));
+            let _ = writeln!(out, "  {label:<24} {value:>20}");
+        }
+    };
+    if let Some(phone) = &center.phone {
+        let title = format!("phone (answer target {}s)", phone.answer_target);
+        section(PHONE_SCOPE, title, &PHONE_ROWS);
+    }
+    if let Some(social) = &center.social {
+        let title = format!("social (response target {} working h)", social.response_target / 3600.0);
+        section(SOCIAL_SCOPE, title, &SOCIAL_ROWS);
+    }
+    out
+}
+
+fn cell(e: &Estimate, scale: f64, unit: &str) -> String {
+    if !e.ci.mean.is_finite() {
+        return "-".into();
+    }
+    let (m, h) = (e.ci.mean * scale, e.ci.half_width * scale);
+    let digits = if m.abs() >= 100.0 {
+        0
+    } else if m.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    if h.is_finite() { format!("{m:.digits$} ± {h:.digits$}{unit}") } else { format!("{m:.digits$}{unit}") }
+}

@@ -1,0 +1,151 @@
+//! CSV and the terminal summary for launch-day runs.
+
+use super::number;
+use crate::experiment::{Estimate, find};
+use crate::launch::{LaunchDay, LaunchInterval, LaunchResult, PORTAL_SCOPE, TierInterval};
+use crate::scenario::Scenario;
+use crate::units::clock_label;
+use std::fmt::Write;
+
+fn writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new())
+}
+
+fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
+    w.into_inner().unwrap_or_default()
+}
+
+/// The portal's time series: one row per replication and interval.
+pub fn intervals(scenario: &Scenario, results: &[LaunchResult]) -> Vec<u8> {
+    let mut w = writer();
+    let header: Vec<&str> = ["scenario", "replication", "interval", "start_s", "end_s", "clock"]
+        .into_iter()
+        .chain(LaunchInterval::COLUMNS)
+        .collect();
+    let _ = w.write_record(&header);
+    for r in results {
+        for row in &r.intervals {
+            let mut record = vec![
+                scenario.name.clone(),
+                r.replication.to_string(),
+                row.index.to_string(),
+                number(row.start),
+                number(row.end),
+                clock_label(row.start, scenario.start_date),
+            ];
+            record.extend(row.values.iter().map(|v| number(*v)));
+            let _ = w.write_record(&record);
+        }
+    }
+    finish(w)
+}
+
+/// The tiers' time series: one row per replication, interval and tier.
+pub fn tiers(scenario: &Scenario, day: &LaunchDay, results: &[LaunchResult]) -> Vec<u8> {
+    let mut w = writer();
+    let header: Vec<&str> = ["scenario", "replication", "interval", "start_s", "end_s", "clock", "tier"]
+        .into_iter()
+        .chain(TierInterval::COLUMNS)
+        .collect();
+    let _ = w.write_record(&header);
+    for r in results {
+        for row in &r.tiers {
+            let mut record = vec![
+                scenario.name.clone(),
+                r.replication.to_string(),
+                row.index.to_string(),
+                number(row.start),
+                number(row.end),
+                clock_label(row.start, scenario.start_date),
+                day.tiers[row.tier].name.clone(),
+            ];
+            record.extend(row.values.iter().map(|v| number(*v)));
+            let _ = w.write_record(&record);
+        }
+    }
+    finish(w)
+}
+
+/// Per-replication verdicts in long form.
+pub fn replication_summary(scenario: &Scenario, results: &[LaunchResult]) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record(["scenario", "replication", "scope", "metric", "value"]);
+    for r in results {
+        let rep = r.replication.to_string();
+        for (metric, value) in &r.summary.metrics {
+            let _ = w.write_record([scenario.name.as_str(), &rep, PORTAL_SCOPE, metric, &number(*value)]);
+        }
+    }
+    finish(w)
+}
+
+/// Contacts generated per minute by channel: the contact center's input.
+pub fn contacts(scenario: &Scenario, results: &[LaunchResult]) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record(["scenario", "replication", "minute", "clock", "phone", "social"]);
+    for r in results {
+        let rep = r.replication.to_string();
+        let [phone, social] = &r.contacts_per_minute;
+        for (minute, (p, s)) in phone.iter().zip(social).enumerate() {
+            let _ = w.write_record([
+                scenario.name.as_str(),
+                &rep,
+                &minute.to_string(),
+                &clock_label(minute as f64 * 60.0, scenario.start_date),
+                &p.to_string(),
+                &s.to_string(),
+            ]);
+        }
+    }
+    finish(w)
+}
+
+/// The verdicts a planner reads first, as mean ± half-width.
+pub fn summary_table(scenario: &Scenario, day: &LaunchDay, estimates: &[Estimate], replications: u32) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {} replications, 95% confidence intervals", scenario.name, replications);
+    let mut rows: Vec<(String, String, f64)> = vec![("applications".into(), "applications completed".into(), 1.0)];
+    for e in estimates.iter().filter(|e| e.metric.starts_with("applications_by_")) {
+        let label = format!("  by {}", e.metric.trim_start_matches("applications_by_").replace('_', " "));
+        rows.push((e.metric.clone(), label, 1.0));
+    }
+    for (metric, label, scale) in [
+        ("peak_applications_per_s", "peak completions per second", 1.0),
+        ("time_to_50pct_applications_s", "hours to 50% of applications", 1.0 / 3600.0),
+        ("time_to_90pct_applications_s", "hours to 90% of applications", 1.0 / 3600.0),
+        ("availability", "availability (share of requests ok)", 1.0),
+        ("minutes_availability_below_50pct", "minutes with availability < 50%", 1.0),
+        ("minutes_availability_below_90pct", "minutes with availability < 90%", 1.0),
+        ("worst_p95_s", "worst p95 latency (s)", 1.0),
+        ("wasted_work_share", "wasted work share", 1.0),
+        ("people_exposed", "people whose data was exposed", 1.0),
+        ("people_shown_others_data", "people shown someone else's data", 1.0),
+        ("applicants_given_up", "applicants who gave up", 1.0),
+        ("contacts_phone", "phone contacts generated", 1.0),
+        ("contacts_social", "social posts generated", 1.0),
+    ] {
+        rows.push((metric.into(), label.into(), scale));
+    }
+    let width = rows.iter().map(|(_, l, _)| l.len()).max().unwrap_or(0);
+    for (metric, label, scale) in rows {
+        let Some(e) = find(estimates, PORTAL_SCOPE, &metric) else { continue };
+        let (m, h) = (e.ci.mean * scale, e.ci.half_width * scale);
+        let cell = if !m.is_finite() {
+            "-".to_owned()
+        } else if m.abs() >= 100.0 {
+            format!("{m:.0} ± {h:.0}")
+        } else {
+            format!("{m:.3} ± {h:.3}")
+        };
+        let _ = writeln!(out, "{label:<width$}  {cell}");
+    }
+    let _ = write!(out, "interventions:");
+    if day.interventions.is_empty() {
+        out.push_str(" none");
+    }
+    for iv in &day.interventions {
+        let _ = write!(out, " {} {};", clock_label(iv.at, scenario.start_date), iv.label);
+    }
+    out.push('\n');
+    out
+}

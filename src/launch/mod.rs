@@ -1,0 +1,494 @@
+//! The launch-day model: a public portal on the day millions of eligible
+//! people try to apply at once.
+//!
+//! ```text
+//!  applicants ──> [waiting room] ──> CDN edge ──hit──> response
+//!   (categories,        (optional)       │  (static by ratio; personal pages
+//!    arrival parts,                      │   only if a rule makes them
+//!    journeys)                           │   cacheable: then by URL, for
+//!                                        │   everyone: the exposure bug)
+//!                                        miss / bypass
+//!                                        v
+//!                          origin tiers, called in order and held
+//!                          while the next one works:
+//!                          app ──> identity ──> session ──> database
+//! ```
+//!
+//! Every applicant and every request is an event. An applicant's visit is a
+//! journey of steps; each step is one request of a content class. A request
+//! that fails (edge overload, accept queue full, server timeout, portal
+//! closed) or that the client stops waiting for is retried after a reload
+//! delay or a backoff, with more tabs if the applicant opens them; after
+//! too many failures the applicant leaves, may come back later, and may
+//! phone or post. Work the origin finishes for clients that have already
+//! left is wasted: the model reports throughput and goodput apart.
+//!
+//! Life cycle, as for the network model: build a [`LaunchDay`] (from a
+//! scenario), [`LaunchDay::check`] it, call [`simulate`] once per
+//! replication with that replication's streams, and hand the
+//! [`LaunchResult`]s to [`estimate`] and the exporters.
+
+mod edge;
+mod origin;
+mod results;
+mod room;
+mod sim;
+
+pub use results::{ApplicantBalance, LaunchInterval, LaunchResult, LaunchSummary, TierInterval};
+pub use sim::{LaunchError, simulate};
+
+use crate::dist::TimeDistribution;
+use crate::engine::RunLength;
+use crate::units::{PerSecond, Seconds};
+
+/// The whole launch-day model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaunchDay {
+    /// Run length, warm-up and interval width.
+    pub run: RunLength,
+    /// Who is eligible, when they come and how they behave.
+    pub categories: Vec<Category>,
+    /// The steps of one visit.
+    pub journey: Vec<Step>,
+    /// The CDN edge in front of the origin.
+    pub edge: Edge,
+    /// Origin tiers, referred to by index from steps.
+    pub tiers: Vec<Tier>,
+    /// Most time the origin spends on one request before answering with an
+    /// error (a gateway timeout), checked as the request moves between
+    /// tiers. `None`: no limit.
+    pub origin_timeout: Option<Seconds>,
+    /// An optional virtual waiting room in front of the portal.
+    pub waiting_room: Option<WaitingRoom>,
+    /// Changes at given times, in time order.
+    pub interventions: Vec<Intervention>,
+    /// Times at which the summary reports applications completed so far.
+    pub report_times: Vec<Seconds>,
+}
+
+/// A group of eligible people who share an access window and a behaviour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    /// Name used in output and to key random streams.
+    pub name: String,
+    /// Applicants: eligible people in the category divided by the
+    /// applications each applicant files.
+    pub size: u64,
+    /// Applications each person files (1 for a citizen; many for an
+    /// intermediary filing on behalf of clients in one session).
+    pub applications_each: u32,
+    /// When the first attempts happen.
+    pub arrivals: Vec<ArrivalPart>,
+    /// Periods when the portal serves this category; outside them the
+    /// category gets the "not yet open to you" page. Empty: always open.
+    pub windows: Vec<(Seconds, Seconds)>,
+    /// How its people react to failure.
+    pub behaviour: Behaviour,
+}
+
+/// One component of a category's first-attempt profile. The parts add up:
+/// each brings its own people.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArrivalPart {
+    /// A crowd at an announced instant: `people` arrive `at` plus a delay
+    /// drawn from `spread`.
+    Crowd {
+        /// People in the crowd.
+        people: u64,
+        /// The announced instant, in seconds.
+        at: Seconds,
+        /// Delay after `at`.
+        spread: TimeDistribution,
+    },
+    /// People spread over the run along a daily curve: `people` first
+    /// attempts distributed in time as `curve` (a distribution of times
+    /// since `start`).
+    Curve {
+        /// People following the curve.
+        people: u64,
+        /// Start of the curve, in seconds.
+        start: Seconds,
+        /// First-attempt times after `start` (an empirical distribution
+        /// built from the rate profile).
+        curve: TimeDistribution,
+    },
+    /// A notification wave: `recipients` messages sent `at`; each recipient
+    /// reacts with probability `react`, after a delay drawn from `delay`.
+    Wave {
+        /// Messages sent.
+        recipients: u64,
+        /// Probability a recipient tries the portal.
+        react: f64,
+        /// When the messages go out, in seconds.
+        at: Seconds,
+        /// Reaction delay.
+        delay: TimeDistribution,
+    },
+}
+
+/// How applicants react to a portal that fails them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Behaviour {
+    /// How long a client waits for one response before giving up on it.
+    pub timeout: TimeDistribution,
+    /// Retries of a failed step within one visit.
+    pub retries: u32,
+    /// Delay before a retry.
+    pub retry_delay: RetryDelay,
+    /// Requests sent in parallel on a retry (tabs open); 1 is one.
+    pub tabs: u32,
+    /// Probability of coming back after a failed visit.
+    pub return_probability: f64,
+    /// Delay before coming back.
+    pub return_delay: TimeDistribution,
+    /// Most visits (first included); after the last failure the applicant
+    /// gives up for good.
+    pub max_visits: u32,
+    /// Probability of phoning after a failed visit.
+    pub phone_after_failure: f64,
+    /// Probability of posting on a social channel after a failed visit.
+    pub social_after_failure: f64,
+    /// Probability of phoning when giving up for good.
+    pub phone_on_give_up: f64,
+    /// Probability of posting when giving up for good.
+    pub social_on_give_up: f64,
+}
+
+/// When a retry happens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RetryDelay {
+    /// Reload after a delay drawn from a distribution.
+    Reload(TimeDistribution),
+    /// Capped exponential backoff: `base · 2^(retry-1)`, at most `cap`, with
+    /// full jitter (uniform between 0 and that) when `jitter` is set.
+    Backoff {
+        /// First delay, in seconds.
+        base: Seconds,
+        /// Largest delay, in seconds.
+        cap: Seconds,
+        /// Whether to draw the delay uniformly below the backoff.
+        jitter: bool,
+    },
+}
+
+/// What kind of content a step asks for, which decides what the edge does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentClass {
+    /// Pages and assets that are the same for everyone: cacheable.
+    Static,
+    /// Pages that show the applicant's own data: must bypass the cache.
+    Personal,
+    /// Submissions: always reach the origin.
+    Write,
+}
+
+impl ContentClass {
+    /// All classes, in output order.
+    pub const ALL: [ContentClass; 3] = [ContentClass::Static, ContentClass::Personal, ContentClass::Write];
+
+    /// Name used in output.
+    pub fn name(self) -> &'static str {
+        match self {
+            ContentClass::Static => "static",
+            ContentClass::Personal => "personal",
+            ContentClass::Write => "write",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One step of the journey: a request and the think time after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// Name used in output.
+    pub name: String,
+    /// What the edge does with it.
+    pub class: ContentClass,
+    /// Origin tiers it calls, in order (indices into [`LaunchDay::tiers`]).
+    pub route: Vec<usize>,
+    /// Time the applicant spends before the next step.
+    pub think: TimeDistribution,
+    /// Share of visits that include this step (1 for a step everyone takes;
+    /// less for an optional page such as a list of drafts).
+    pub share: f64,
+    /// For personal pages: how many distinct addresses the page has. A page
+    /// served at one address to everyone (1) is what a cache rule keyed by
+    /// URL alone turns into a leak.
+    pub addresses: u32,
+    /// Whether the step belongs to the per-application block that an
+    /// intermediary repeats for each application.
+    pub per_application: bool,
+    /// Whether success of this step completes an application.
+    pub completes_application: bool,
+}
+
+/// The CDN edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    /// Requests per second the edge can serve; beyond it, edge errors.
+    pub capacity: PerSecond,
+    /// Seconds of capacity the edge can absorb in a burst.
+    pub burst: Seconds,
+    /// Share of static requests served from the edge cache.
+    pub static_hit_ratio: f64,
+    /// Time to answer from the edge, in seconds.
+    pub latency: Seconds,
+    /// Personal steps that a rule makes cacheable by URL at time zero, as a
+    /// bit set over step indices (bit i is step i).
+    pub cacheable_steps: StepSet,
+    /// How long a cached personal page is kept, in seconds.
+    pub personal_ttl: Seconds,
+    /// Of the people shown someone else's page: shares who view only,
+    /// modify, delete, and submit the other person's draft (the rest leave
+    /// it alone). Sums to at most 1.
+    pub viewer_actions: [f64; 4],
+}
+
+/// An origin tier: workers behind a bounded accept queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tier {
+    /// Name used in routes and output.
+    pub name: String,
+    /// Workers at time zero.
+    pub workers: u32,
+    /// Service time of one request at low load.
+    pub service: TimeDistribution,
+    /// Requests that may wait for a worker; beyond it, rejected.
+    pub queue_capacity: u32,
+    /// Universal Scalability Law contention (α) and coherency (β): the
+    /// service time at concurrency n is multiplied by 1 + α(n−1) + βn(n−1),
+    /// so past a knee throughput falls as concurrency grows.
+    pub contention: f64,
+    /// USL coherency coefficient β.
+    pub coherency: f64,
+    /// Most time a request may wait in the queue; older requests are
+    /// answered with a timeout error when they reach the head.
+    pub queue_timeout: Option<Seconds>,
+    /// Load shedding: reject at once when this many are already waiting.
+    pub shed_above: Option<u32>,
+    /// Autoscaling policy.
+    pub autoscale: Option<Autoscale>,
+}
+
+/// Target-tracking autoscaling for a tier.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Autoscale {
+    /// Utilisation the policy aims at.
+    pub target: f64,
+    /// How often it looks, in seconds.
+    pub period: Seconds,
+    /// Time for new workers to become ready, in seconds.
+    pub delay: Seconds,
+    /// Workers added or removed per decision.
+    pub step: u32,
+    /// Fewest workers.
+    pub min: u32,
+    /// Most workers.
+    pub max: u32,
+}
+
+/// A virtual waiting room in front of the portal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitingRoom {
+    /// How people are let in.
+    pub admission: Admission,
+    /// Arrivals before this time wait in a pre-queue whose order is drawn
+    /// at random when it opens (no advantage in arriving at 23:59).
+    pub opens_at: Seconds,
+    /// Most time a session may last once admitted; after it the applicant
+    /// goes back to the queue.
+    pub session_limit: Option<Seconds>,
+    /// How long people wait in the room before leaving (for now).
+    pub patience: Option<TimeDistribution>,
+}
+
+/// Admission policy of the waiting room.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Admission {
+    /// Admit at a fixed rate, first come first served.
+    Rate(PerSecond),
+    /// Admit while fewer than this many sessions are active.
+    Sessions(u32),
+}
+
+/// A change at a given time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intervention {
+    /// When, in seconds.
+    pub at: Seconds,
+    /// What changes.
+    pub action: Action,
+    /// Label for reports and plots.
+    pub label: String,
+}
+
+/// What an intervention changes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Action {
+    /// Close the portal: the edge serves a holding page.
+    ClosePortal,
+    /// Reopen the portal.
+    OpenPortal,
+    /// Make the personal pages of these steps cacheable by URL (true), or
+    /// make them bypass the cache again (false).
+    CacheRule {
+        /// The steps the rule matches.
+        steps: StepSet,
+        /// Cacheable or bypassed.
+        cacheable: bool,
+    },
+    /// Set a tier's workers.
+    SetWorkers {
+        /// Tier index.
+        tier: usize,
+        /// Workers from then on.
+        workers: u32,
+    },
+    /// Set the waiting room's admission rate (per second).
+    AdmissionRate(PerSecond),
+    /// Set the waiting room's active-session limit.
+    MaxSessions(u32),
+    /// Set the edge capacity (requests per second).
+    EdgeCapacity(PerSecond),
+    /// Open a category's access regardless of its windows.
+    OpenCategory(usize),
+    /// Close a category's access regardless of its windows.
+    CloseCategory(usize),
+}
+
+/// A set of journey steps, as bits over step indices: a cache rule matches
+/// some pages and not others. Journeys have at most [`MAX_STEPS`] steps.
+pub type StepSet = u64;
+
+/// Most steps in a journey.
+pub const MAX_STEPS: usize = 64;
+
+/// Bytes of memory one applicant needs during a run, and per-request
+/// state bounds: used to refuse populations that would not fit.
+pub const BYTES_PER_APPLICANT: u64 = 24;
+
+impl LaunchDay {
+    /// Total eligible people.
+    pub fn population(&self) -> u64 {
+        self.categories.iter().map(|c| c.size).sum()
+    }
+
+    /// People who may arrive during a replication (every arrival part).
+    pub fn max_applicants(&self) -> u64 {
+        self.categories
+            .iter()
+            .flat_map(|c| &c.arrivals)
+            .map(|p| match p {
+                ArrivalPart::Crowd { people, .. } | ArrivalPart::Curve { people, .. } => *people,
+                ArrivalPart::Wave { recipients, .. } => *recipients,
+            })
+            .sum()
+    }
+
+    /// Checks the invariants the simulation relies on.
+    pub fn check(&self) -> Result<(), String> {
+        if self.categories.is_empty() || self.categories.len() > 255 {
+            return Err("a launch day needs between 1 and 255 categories".into());
+        }
+        if self.journey.is_empty() || self.journey.len() > MAX_STEPS {
+            return Err(format!("a journey needs between 1 and {MAX_STEPS} steps"));
+        }
+        if self.journey.iter().any(|s| !(s.share > 0.0 && s.share <= 1.0)) {
+            return Err("every step's share of visits must be above 0 and at most 1".into());
+        }
+        if self.journey.iter().any(|s| s.share < 1.0 && (s.completes_application || s.per_application)) {
+            return Err(
+                "steps that complete an application or repeat per application must be in every visit (share 1)".into(),
+            );
+        }
+        if self.tiers.is_empty() || self.tiers.len() > 64 {
+            return Err("the origin needs between 1 and 64 tiers".into());
+        }
+        for step in &self.journey {
+            if step.route.iter().any(|t| *t >= self.tiers.len()) {
+                return Err(format!("step {}: route names an unknown tier", step.name));
+            }
+            if step.route.is_empty() && step.class != ContentClass::Static {
+                return Err(format!("step {}: only static steps may skip the origin", step.name));
+            }
+            if (1..step.route.len()).any(|i| step.route[..i].contains(&step.route[i])) {
+                return Err(format!("step {}: a route may visit each tier once", step.name));
+            }
+            if step.addresses == 0 {
+                return Err(format!("step {}: addresses must be >= 1", step.name));
+            }
+        }
+        if !self.journey.iter().any(|s| s.completes_application) {
+            return Err("no step completes an application".into());
+        }
+        for tier in &self.tiers {
+            if let Some(a) = tier.autoscale
+                && (a.min > a.max || a.step == 0 || a.period <= 0.0)
+            {
+                return Err(format!("tier {}: autoscale needs min <= max, step >= 1 and period > 0", tier.name));
+            }
+        }
+        for c in &self.categories {
+            if c.applications_each == 0 {
+                return Err(format!("category {}: applications_each must be >= 1", c.name));
+            }
+            if c.applications_each > 1 && !self.journey.iter().any(|s| s.per_application) {
+                return Err(format!(
+                    "category {}: files {} applications per person but no step is marked per_application",
+                    c.name, c.applications_each
+                ));
+            }
+            if c.behaviour.tabs == 0 || c.behaviour.max_visits == 0 {
+                return Err(format!("category {}: tabs and max_visits must be >= 1", c.name));
+            }
+        }
+        if self.max_applicants() > u64::from(u32::MAX - 1) {
+            return Err(format!("{} applicants exceed the limit of {}", self.max_applicants(), u32::MAX - 1));
+        }
+        if self.interventions.windows(2).any(|w| w[1].at < w[0].at) {
+            return Err("interventions must be in time order".into());
+        }
+        Ok(())
+    }
+}
+
+/// Scope name of the portal-wide figures in estimates and summaries.
+pub const PORTAL_SCOPE: &str = "portal";
+
+/// Runs replications `0..replications` of `day` in parallel, in
+/// replication order whatever the thread count.
+pub fn run_replications(
+    day: &LaunchDay,
+    seed: u64,
+    replications: u32,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<LaunchResult>, LaunchError> {
+    use rayon::prelude::*;
+    (0..u64::from(replications))
+        .into_par_iter()
+        .map(|r| {
+            let result = simulate(day, &crate::engine::RngStreams::new(seed, r));
+            on_done();
+            result
+        })
+        .collect()
+}
+
+/// Means and 95% confidence intervals of every summary metric.
+pub fn estimate(results: &[LaunchResult]) -> Vec<crate::experiment::Estimate> {
+    let Some(first) = results.first() else { return Vec::new() };
+    first
+        .summary
+        .metrics
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| crate::experiment::Estimate {
+            scope: PORTAL_SCOPE.into(),
+            metric: name.clone(),
+            ci: crate::experiment::interval(results.iter().map(|r| r.summary.metrics[i].1)),
+        })
+        .collect()
+}

@@ -1,0 +1,151 @@
+//! What one replication of a launch day observed.
+
+use crate::units::Seconds;
+
+/// One row of the portal's time series. Values follow
+/// [`LaunchInterval::COLUMNS`]; NaN marks a statistic with no observation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaunchInterval {
+    /// Position of the interval, from 0.
+    pub index: usize,
+    /// Start, in seconds since the run start.
+    pub start: Seconds,
+    /// End, in seconds.
+    pub end: Seconds,
+    /// Values in column order.
+    pub values: [f64; LaunchInterval::COLUMNS.len()],
+}
+
+impl LaunchInterval {
+    /// Column names, with units, in order.
+    pub const COLUMNS: [&'static str; 32] = [
+        "visits_started",
+        "first_arrivals",
+        "requests",
+        "ok",
+        "err_timeout",
+        "err_rejected",
+        "err_server_timeout",
+        "err_edge",
+        "err_closed",
+        "availability",
+        "cdn_hit_ratio",
+        "static_p50_s",
+        "static_p95_s",
+        "static_p99_s",
+        "personal_p50_s",
+        "personal_p95_s",
+        "personal_p99_s",
+        "write_p50_s",
+        "write_p95_s",
+        "write_p99_s",
+        "exposures",
+        "applications",
+        "applications_cumulative",
+        "wasted_responses",
+        "wasted_work_share",
+        "retrying",
+        "in_portal",
+        "in_waiting_room",
+        "gone_for_now",
+        "given_up",
+        "contacts_phone",
+        "contacts_social",
+    ];
+
+    /// The value of column `name`.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        Self::COLUMNS.iter().position(|c| *c == name).map(|i| self.values[i])
+    }
+}
+
+/// One row per interval and tier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierInterval {
+    /// Position of the interval, from 0.
+    pub index: usize,
+    /// Start, in seconds.
+    pub start: Seconds,
+    /// End, in seconds.
+    pub end: Seconds,
+    /// Tier index.
+    pub tier: usize,
+    /// Values in column order.
+    pub values: [f64; TierInterval::COLUMNS.len()],
+}
+
+impl TierInterval {
+    /// Column names, with units, in order.
+    pub const COLUMNS: [&'static str; 9] = [
+        "workers_mean",
+        "busy_mean",
+        "utilisation",
+        "queue_len_mean",
+        "arrivals",
+        "completed",
+        "rejected",
+        "timeouts",
+        "throughput_per_s",
+    ];
+
+    /// The value of column `name`.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        Self::COLUMNS.iter().position(|c| *c == name).map(|i| self.values[i])
+    }
+}
+
+/// The day's verdicts for one replication, as named metrics (some names
+/// depend on the scenario's report times, e.g. `applications_by_08:30`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LaunchSummary {
+    /// `(metric, value)` in report order.
+    pub metrics: Vec<(String, f64)>,
+}
+
+impl LaunchSummary {
+    /// The value of `name`.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.metrics.iter().find(|(m, _)| m == name).map(|(_, v)| *v)
+    }
+}
+
+/// Applicants by where they are at the end of the run. Every applicant who
+/// arrived is in exactly one place, which is what the conservation test
+/// checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ApplicantBalance {
+    /// Distinct applicants who arrived.
+    pub arrived: u64,
+    /// Finished all their applications.
+    pub completed: u64,
+    /// Waiting to retry a failed step.
+    pub retrying: u64,
+    /// Left after a failed visit and due back later.
+    pub gone_for_now: u64,
+    /// Left for good.
+    pub given_up: u64,
+    /// In the portal (thinking or waiting for a response) or in the room.
+    pub in_flight: u64,
+}
+
+/// Everything one replication observed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaunchResult {
+    /// Replication index.
+    pub replication: u64,
+    /// The portal's time series.
+    pub intervals: Vec<LaunchInterval>,
+    /// Tier time series, interval by interval.
+    pub tiers: Vec<TierInterval>,
+    /// The verdicts.
+    pub summary: LaunchSummary,
+    /// Where applicants are at the end.
+    pub balance: ApplicantBalance,
+    /// Contacts generated per minute by channel (phone, social), for the
+    /// contact center.
+    pub contacts_per_minute: [Vec<u32>; 2],
+    /// Applications completed per minute.
+    pub applications_per_minute: Vec<u32>,
+    /// Events handled.
+    pub events: u64,
+}

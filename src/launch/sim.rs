@@ -1,0 +1,1144 @@
+//! One replication of a launch day: the event loop.
+
+use super::edge::EdgeState;
+use super::origin::{TierMark, TierState};
+use super::results::{ApplicantBalance, LaunchInterval, LaunchResult, LaunchSummary, TierInterval};
+use super::room::{RoomEntry, RoomState};
+use super::{Action, Admission, ArrivalPart, ContentClass, LaunchDay, RetryDelay};
+use crate::arrivals::{ArrivalGenerator, ArrivalProcess};
+use crate::engine::{EventQueue, RngStreams, SimRng, StreamKey, StreamPurpose};
+use crate::stats::LogHistogram;
+use crate::units::{Seconds, clock_label};
+use rand::RngExt;
+use rand_distr::{Binomial, Distribution};
+
+/// Why a replication could not run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LaunchError {
+    /// The model does not satisfy [`LaunchDay::check`].
+    #[error("invalid launch-day model: {0}")]
+    Invalid(String),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    /// A first attempt from arrival part `part`.
+    FirstArrival { part: u16 },
+    /// An applicant comes back for another visit.
+    Return { applicant: u32 },
+    /// An applicant starts (or retries) the current step.
+    StepStart { applicant: u32, epoch: u32 },
+    /// The client stops waiting for the current attempt.
+    ClientTimeout { applicant: u32, epoch: u32 },
+    /// A request finishes its work at its current tier.
+    StageDone { request: u32 },
+    /// The waiting room admits by rate.
+    AdmitTick,
+    /// The waiting room's pre-queue opens.
+    RoomOpens,
+    /// Someone in the waiting room stops waiting.
+    RoomAbandon { applicant: u32, epoch: u32 },
+    /// Autoscaling looks at a tier.
+    Autoscale { tier: u16 },
+    /// Workers ordered by autoscaling are ready.
+    WorkersReady { tier: u16, workers: u32 },
+    /// A scheduled intervention.
+    Intervention { index: u16 },
+}
+
+/// Where an applicant is. Every applicant is in exactly one state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum State {
+    /// In the portal: thinking, or waiting for a response.
+    Active = 0,
+    /// In the portal, waiting to retry a failed step.
+    Retrying = 1,
+    /// In the waiting room.
+    InRoom = 2,
+    /// Left after a failed visit, due back later.
+    Away = 3,
+    /// Finished every application.
+    Done = 4,
+    /// Left for good.
+    GaveUp = 5,
+}
+
+const STATES: usize = 6;
+const EXPOSED: u8 = 1;
+const VIEWER: u8 = 2;
+/// The current attempt's client timeout is scheduled.
+const TIMEOUT_ARMED: u8 = 4;
+
+/// One applicant: 24 bytes, so millions fit.
+#[derive(Debug, Clone, Copy)]
+struct Applicant {
+    /// Session deadline in the portal (waiting room session limit).
+    session_deadline: f32,
+    /// Bumped whenever an attempt resolves, so late responses and stale
+    /// timeouts are recognised.
+    epoch: u32,
+    applications_done: u32,
+    category: u8,
+    step: u8,
+    retries: u8,
+    visits: u8,
+    outstanding: u8,
+    state: State,
+    flags: u8,
+}
+
+/// A request in the origin.
+#[derive(Debug, Clone, Copy)]
+struct Request {
+    applicant: u32,
+    epoch: u32,
+    issued: Seconds,
+    /// When the client stops waiting.
+    deadline: Seconds,
+    queued_at: Seconds,
+    /// Service seconds spent on it so far.
+    work: f64,
+    step: u8,
+    /// Position in the step's route of the tier it is at.
+    hop: u8,
+    /// Store the response in the personal-page cache.
+    cache_on_success: bool,
+}
+
+/// How a request ended, from the client's side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Ok,
+    /// Served from the cache with someone else's data: a 200 for the
+    /// servers, a failure for the person.
+    WrongPerson,
+    Rejected,
+    ServerTimeout,
+    EdgeError,
+    Closed,
+}
+
+/// Cumulative counters, indexed by [`C`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    n: [u64; C::N],
+    work: f64,
+    wasted_work: f64,
+}
+
+struct C;
+impl C {
+    const VISITS: usize = 0;
+    const FIRST: usize = 1;
+    const REQUESTS: usize = 2;
+    const OK: usize = 3;
+    const TIMEOUT: usize = 4;
+    const REJECTED: usize = 5;
+    const SERVER_TIMEOUT: usize = 6;
+    const EDGE: usize = 7;
+    const CLOSED: usize = 8;
+    const EDGE_HITS: usize = 9;
+    const EDGE_LOOKUPS: usize = 10;
+    const EXPOSURES: usize = 11;
+    const APPLICATIONS: usize = 12;
+    const WASTED: usize = 13;
+    const PHONE: usize = 14;
+    const SOCIAL: usize = 15;
+    const N: usize = 16;
+}
+
+struct Sim<'a> {
+    day: &'a LaunchDay,
+    replication: u64,
+    events: EventQueue<Event>,
+    applicants: Vec<Applicant>,
+    requests: Vec<Request>,
+    free_requests: Vec<u32>,
+    tiers: Vec<TierState>,
+    edge: EdgeState,
+    room: Option<RoomState>,
+    portal_open: bool,
+    category_override: Vec<Option<bool>>,
+    /// Start of the per-application block of the journey.
+    block: Option<(usize, usize)>,
+    generators: Vec<ArrivalGenerator>,
+    part_category: Vec<u8>,
+    arrival_rngs: Vec<SimRng>,
+    behaviour_rngs: Vec<SimRng>,
+    service_rngs: Vec<SimRng>,
+    edge_rng: SimRng,
+    room_rng: SimRng,
+    counts: Counts,
+    states: [u64; STATES],
+    people_exposed: u64,
+    viewers: u64,
+    viewer_actions: [u64; 4],
+    latency: [LogHistogram; 3],
+    minute_requests: Vec<u32>,
+    minute_ok: Vec<u32>,
+    minute_applications: Vec<u32>,
+    minute_contacts: [Vec<u32>; 2],
+    interval_mark: (Seconds, Counts),
+    next_interval_end: Seconds,
+    interval_index: usize,
+    intervals: Vec<LaunchInterval>,
+    tier_rows: Vec<TierInterval>,
+    worst_p95: f64,
+    max_in_room: u64,
+    handled: u64,
+}
+
+/// Runs one replication of `day` with the random streams `streams`.
+pub fn simulate(day: &LaunchDay, streams: &RngStreams) -> Result<LaunchResult, LaunchError> {
+    day.check().map_err(LaunchError::Invalid)?;
+    let mut sim = Sim::new(day, streams);
+    sim.start();
+    sim.run();
+    Ok(sim.finish())
+}
+
+impl<'a> Sim<'a> {
+    fn new(day: &'a LaunchDay, streams: &RngStreams) -> Sim<'a> {
+        let mut generators = Vec::new();
+        let mut part_category = Vec::new();
+        let mut arrival_rngs = Vec::new();
+        for (c, category) in day.categories.iter().enumerate() {
+            for (p, part) in category.arrivals.iter().enumerate() {
+                let mut rng =
+                    streams.stream(StreamKey::new(StreamPurpose::Arrivals, &format!("{}/{p}", category.name)));
+                let process = match part {
+                    ArrivalPart::Crowd { people, at, spread } => {
+                        ArrivalProcess::Population { size: *people, first_arrival: spread.clone(), offset: *at }
+                    }
+                    ArrivalPart::Curve { people, start, curve } => {
+                        ArrivalProcess::Population { size: *people, first_arrival: curve.clone(), offset: *start }
+                    }
+                    ArrivalPart::Wave { recipients, react, at, delay } => {
+                        let reacting =
+                            Binomial::new(*recipients, react.clamp(0.0, 1.0)).map_or(0, |b| b.sample(&mut rng));
+                        ArrivalProcess::Population { size: reacting, first_arrival: delay.clone(), offset: *at }
+                    }
+                };
+                generators.push(process.generator());
+                part_category.push(c as u8);
+                arrival_rngs.push(rng);
+            }
+        }
+        let first = day.journey.iter().position(|s| s.per_application);
+        let last = day.journey.iter().rposition(|s| s.per_application);
+        let minutes = (day.run.duration / 60.0).ceil() as usize + 1;
+        Sim {
+            day,
+            replication: streams.replication(),
+            events: EventQueue::with_capacity(1 << 16),
+            applicants: Vec::with_capacity((day.max_applicants() as usize).min(1 << 24)),
+            requests: Vec::with_capacity(1 << 12),
+            free_requests: Vec::with_capacity(1 << 12),
+            tiers: day.tiers.iter().map(TierState::new).collect(),
+            edge: EdgeState::new(&day.edge, &day.journey),
+            room: day.waiting_room.as_ref().map(RoomState::new),
+            portal_open: true,
+            category_override: vec![None; day.categories.len()],
+            block: first.zip(last),
+            generators,
+            part_category,
+            arrival_rngs,
+            behaviour_rngs: day
+                .categories
+                .iter()
+                .map(|c| streams.stream(StreamKey::new(StreamPurpose::Behaviour, &c.name)))
+                .collect(),
+            service_rngs: day
+                .tiers
+                .iter()
+                .map(|t| streams.stream(StreamKey::new(StreamPurpose::Service, &t.name)))
+                .collect(),
+            edge_rng: streams.stream(StreamKey::new(StreamPurpose::Routing, "edge")),
+            room_rng: streams.stream(StreamKey::new(StreamPurpose::Behaviour, "waiting-room")),
+            counts: Counts::default(),
+            states: [0; STATES],
+            people_exposed: 0,
+            viewers: 0,
+            viewer_actions: [0; 4],
+            latency: [LogHistogram::new(), LogHistogram::new(), LogHistogram::new()],
+            minute_requests: vec![0; minutes],
+            minute_ok: vec![0; minutes],
+            minute_applications: vec![0; minutes],
+            minute_contacts: [vec![0; minutes], vec![0; minutes]],
+            interval_mark: (0.0, Counts::default()),
+            next_interval_end: day.run.interval.min(day.run.duration),
+            interval_index: 0,
+            intervals: Vec::new(),
+            tier_rows: Vec::new(),
+            worst_p95: f64::NAN,
+            max_in_room: 0,
+            handled: 0,
+        }
+    }
+
+    fn start(&mut self) {
+        let end = self.day.run.duration;
+        for part in 0..self.generators.len() {
+            if let Some(t) = self.generators[part].next_after(0.0, &mut self.arrival_rngs[part])
+                && t < end
+            {
+                self.events.schedule(t, Event::FirstArrival { part: part as u16 });
+            }
+        }
+        for (i, tier) in self.day.tiers.iter().enumerate() {
+            if let Some(a) = tier.autoscale {
+                self.events.schedule(a.period, Event::Autoscale { tier: i as u16 });
+            }
+        }
+        for (i, iv) in self.day.interventions.iter().enumerate() {
+            if iv.at < end {
+                self.events.schedule(iv.at, Event::Intervention { index: i as u16 });
+            }
+        }
+        if let Some(room) = &self.room {
+            if !room.opened {
+                self.events.schedule(room.opens_at, Event::RoomOpens);
+            }
+            if matches!(room.admission, Admission::Rate(_)) {
+                self.events.schedule(room.opens_at.max(0.0) + 1.0, Event::AdmitTick);
+            }
+        }
+    }
+
+    fn run(&mut self) {
+        let end = self.day.run.duration;
+        loop {
+            let next = self.events.peek_time().unwrap_or(f64::INFINITY);
+            if next >= self.next_interval_end {
+                let at = self.next_interval_end;
+                self.close_interval(at);
+                if at >= end {
+                    return;
+                }
+                self.next_interval_end = (at + self.day.run.interval).min(end);
+                continue;
+            }
+            let Some(event) = self.events.pop() else { return };
+            self.handled += 1;
+            match event.event {
+                Event::FirstArrival { part } => self.first_arrival(usize::from(part)),
+                Event::Return { applicant } => {
+                    self.set_state(applicant, State::Active);
+                    self.start_visit(applicant);
+                }
+                Event::StepStart { applicant, epoch } => self.step_start(applicant, epoch),
+                Event::ClientTimeout { applicant, epoch } => self.client_timeout(applicant, epoch),
+                Event::StageDone { request } => self.stage_done(request),
+                Event::AdmitTick => self.admit_tick(),
+                Event::RoomOpens => self.room_opens(),
+                Event::RoomAbandon { applicant, epoch } => self.room_abandon(applicant, epoch),
+                Event::Autoscale { tier } => self.autoscale(usize::from(tier)),
+                Event::WorkersReady { tier, workers } => self.workers_ready(usize::from(tier), workers),
+                Event::Intervention { index } => self.intervene(usize::from(index)),
+            }
+        }
+    }
+
+    #[inline]
+    fn now(&self) -> Seconds {
+        self.events.now()
+    }
+
+    #[inline]
+    fn minute(&self) -> usize {
+        ((self.now() / 60.0) as usize).min(self.minute_ok.len() - 1)
+    }
+
+    fn set_state(&mut self, id: u32, state: State) {
+        let a = &mut self.applicants[id as usize];
+        self.states[a.state as usize] -= 1;
+        self.states[state as usize] += 1;
+        a.state = state;
+    }
+
+    // ----- applicants -------------------------------------------------
+
+    fn first_arrival(&mut self, part: usize) {
+        let now = self.now();
+        if let Some(t) = self.generators[part].next_after(now, &mut self.arrival_rngs[part])
+            && t < self.day.run.duration
+        {
+            self.events.schedule(t, Event::FirstArrival { part: part as u16 });
+        }
+        let id = self.applicants.len() as u32;
+        self.applicants.push(Applicant {
+            session_deadline: f32::INFINITY,
+            epoch: 0,
+            applications_done: 0,
+            category: self.part_category[part],
+            step: 0,
+            retries: 0,
+            visits: 0,
+            outstanding: 0,
+            state: State::Active,
+            flags: 0,
+        });
+        self.states[State::Active as usize] += 1;
+        self.counts.n[C::FIRST] += 1;
+        self.start_visit(id);
+    }
+
+    fn start_visit(&mut self, id: u32) {
+        self.counts.n[C::VISITS] += 1;
+        let a = &mut self.applicants[id as usize];
+        a.visits = a.visits.saturating_add(1);
+        if self.room.is_some() {
+            self.enter_room(id);
+        } else {
+            self.begin_journey(id);
+        }
+    }
+
+    fn begin_journey(&mut self, id: u32) {
+        let now = self.now();
+        let limit = self.room.as_ref().and_then(|r| r.session_limit);
+        let block_start = self.block.map(|(s, _)| s);
+        let a = self.applicants[id as usize];
+        // A returning intermediary resumes at its next application.
+        let first = match block_start {
+            Some(s) if a.applications_done > 0 => s,
+            _ => self.included_from(0, usize::from(a.category)),
+        };
+        let a = &mut self.applicants[id as usize];
+        a.step = first as u8;
+        a.retries = 0;
+        a.session_deadline = limit.map_or(f32::INFINITY, |l| (now + l) as f32);
+        self.issue_attempt(id);
+    }
+
+    /// The first step from `from` on that this visit includes: optional
+    /// steps (share below 1) are taken by a share of visits only.
+    fn included_from(&mut self, mut from: usize, category: usize) -> usize {
+        while let Some(step) = self.day.journey.get(from) {
+            if step.share >= 1.0 || self.behaviour_rngs[category].random::<f64>() < step.share {
+                break;
+            }
+            from += 1;
+        }
+        from
+    }
+
+    fn step_start(&mut self, id: u32, epoch: u32) {
+        let a = self.applicants[id as usize];
+        if a.epoch != epoch {
+            return;
+        }
+        if a.state == State::Retrying {
+            self.set_state(id, State::Active);
+        }
+        if f64::from(a.session_deadline) < self.now() {
+            // Session expired inside the waiting room's limit: back in line.
+            self.end_session();
+            self.enter_room(id);
+            return;
+        }
+        self.issue_attempt(id);
+    }
+
+    fn issue_attempt(&mut self, id: u32) {
+        let a = self.applicants[id as usize];
+        let category = usize::from(a.category);
+        let tabs = if a.retries > 0 { self.day.categories[category].behaviour.tabs } else { 1 };
+        let tabs = tabs.min(u32::from(u8::MAX)) as u8;
+        let timeout = self.day.categories[category].behaviour.timeout.sample(&mut self.behaviour_rngs[category]);
+        let deadline = self.now() + timeout;
+        let applicant = &mut self.applicants[id as usize];
+        applicant.outstanding = tabs;
+        applicant.flags &= !TIMEOUT_ARMED;
+        for _ in 0..tabs {
+            self.issue_request(id, deadline);
+            if self.applicants[id as usize].epoch != a.epoch {
+                return; // resolved: no need to send the other tabs
+            }
+        }
+    }
+
+    /// Schedules the client's timeout for request `r`'s attempt, once.
+    ///
+    /// Most attempts are answered long before the client would give up, and
+    /// an answer can only come after the deadline if the request waited in a
+    /// queue or a stage of its work ends after it. So the timeout event is
+    /// scheduled at the first of those moments instead of for every attempt:
+    /// the same behaviour, with far fewer dead events in the queue.
+    fn arm_timeout(&mut self, r: u32) {
+        let req = self.requests[r as usize];
+        let a = &mut self.applicants[req.applicant as usize];
+        if a.epoch == req.epoch && a.state == State::Active && a.flags & TIMEOUT_ARMED == 0 {
+            a.flags |= TIMEOUT_ARMED;
+            let at = req.deadline.max(self.events.now());
+            self.events.schedule(at, Event::ClientTimeout { applicant: req.applicant, epoch: req.epoch });
+        }
+    }
+
+    fn category_open(&self, category: usize) -> bool {
+        if let Some(open) = self.category_override[category] {
+            return open;
+        }
+        let windows = &self.day.categories[category].windows;
+        let now = self.now();
+        windows.is_empty() || windows.iter().any(|(from, to)| (*from..*to).contains(&now))
+    }
+
+    fn issue_request(&mut self, id: u32, deadline: Seconds) {
+        let now = self.now();
+        let a = self.applicants[id as usize];
+        let step = usize::from(a.step);
+        let spec = &self.day.journey[step];
+        self.counts.n[C::REQUESTS] += 1;
+        let m = self.minute();
+        self.minute_requests[m] += 1;
+        if !self.portal_open || !self.category_open(usize::from(a.category)) {
+            return self.respond(id, a.epoch, Outcome::Closed, step, self.day.edge.latency);
+        }
+        if !self.edge.admit(now) {
+            return self.respond(id, a.epoch, Outcome::EdgeError, step, self.day.edge.latency);
+        }
+        let mut cache_on_success = false;
+        match spec.class {
+            ContentClass::Static => {
+                self.counts.n[C::EDGE_LOOKUPS] += 1;
+                if spec.route.is_empty() || self.edge_rng.random::<f64>() < self.day.edge.static_hit_ratio {
+                    self.counts.n[C::EDGE_HITS] += 1;
+                    return self.respond(id, a.epoch, Outcome::Ok, step, self.day.edge.latency);
+                }
+            }
+            ContentClass::Personal if self.edge.is_cacheable(step) => {
+                self.counts.n[C::EDGE_LOOKUPS] += 1;
+                if let Some(owner) = self.edge.cached_owner(step, id, now) {
+                    self.counts.n[C::EDGE_HITS] += 1;
+                    let outcome = if owner == id {
+                        Outcome::Ok
+                    } else {
+                        self.expose(owner, id);
+                        Outcome::WrongPerson
+                    };
+                    return self.respond(id, a.epoch, outcome, step, self.day.edge.latency);
+                }
+                cache_on_success = true;
+            }
+            ContentClass::Personal | ContentClass::Write => {}
+        }
+        let request = Request {
+            applicant: id,
+            epoch: a.epoch,
+            issued: now,
+            deadline,
+            queued_at: now,
+            work: 0.0,
+            step: a.step,
+            hop: 0,
+            cache_on_success,
+        };
+        let r = match self.free_requests.pop() {
+            Some(r) => {
+                self.requests[r as usize] = request;
+                r
+            }
+            None => {
+                self.requests.push(request);
+                (self.requests.len() - 1) as u32
+            }
+        };
+        self.enter_tier(r);
+    }
+
+    /// `viewer` was shown `owner`'s personal page.
+    fn expose(&mut self, owner: u32, viewer: u32) {
+        self.counts.n[C::EXPOSURES] += 1;
+        if self.applicants[owner as usize].flags & EXPOSED == 0 {
+            self.applicants[owner as usize].flags |= EXPOSED;
+            self.people_exposed += 1;
+        }
+        if self.applicants[viewer as usize].flags & VIEWER == 0 {
+            self.applicants[viewer as usize].flags |= VIEWER;
+            self.viewers += 1;
+            let u: f64 = self.edge_rng.random();
+            let mut acc = 0.0;
+            for (i, share) in self.day.edge.viewer_actions.iter().enumerate() {
+                acc += share;
+                if u < acc {
+                    self.viewer_actions[i] += 1;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// A response reaches applicant `id` for an attempt made under `epoch`.
+    fn respond(&mut self, id: u32, epoch: u32, outcome: Outcome, step: usize, latency: Seconds) {
+        let a = self.applicants[id as usize];
+        if a.epoch != epoch || a.state != State::Active {
+            return; // the client stopped waiting: nobody reads this answer
+        }
+        let m = self.minute();
+        match outcome {
+            Outcome::Ok | Outcome::WrongPerson => {
+                self.counts.n[C::OK] += 1;
+                self.minute_ok[m] += 1;
+                self.latency[self.day.journey[step].class.index()].record(latency);
+            }
+            Outcome::Rejected => self.counts.n[C::REJECTED] += 1,
+            Outcome::ServerTimeout => self.counts.n[C::SERVER_TIMEOUT] += 1,
+            Outcome::EdgeError => self.counts.n[C::EDGE] += 1,
+            Outcome::Closed => self.counts.n[C::CLOSED] += 1,
+        }
+        if outcome == Outcome::Ok {
+            self.applicants[id as usize].epoch += 1;
+            self.step_succeeded(id);
+            return;
+        }
+        let a = &mut self.applicants[id as usize];
+        a.outstanding = a.outstanding.saturating_sub(1);
+        if a.outstanding == 0 {
+            a.epoch += 1;
+            self.attempt_failed(id);
+        }
+    }
+
+    fn client_timeout(&mut self, id: u32, epoch: u32) {
+        let a = self.applicants[id as usize];
+        if a.epoch != epoch || a.state != State::Active {
+            return;
+        }
+        self.counts.n[C::TIMEOUT] += u64::from(a.outstanding);
+        let a = &mut self.applicants[id as usize];
+        a.epoch += 1;
+        a.outstanding = 0;
+        self.attempt_failed(id);
+    }
+
+    fn step_succeeded(&mut self, id: u32) {
+        let a = self.applicants[id as usize];
+        let step = usize::from(a.step);
+        let category = usize::from(a.category);
+        let spec = &self.day.journey[step];
+        let mut done = a.applications_done;
+        if spec.completes_application {
+            done += 1;
+            self.counts.n[C::APPLICATIONS] += 1;
+            let m = self.minute();
+            self.minute_applications[m] += 1;
+        }
+        let wanted = self.day.categories[category].applications_each;
+        let next = match self.block {
+            Some((start, end)) if step == end && done < wanted => start,
+            _ => self.included_from(step + 1, category),
+        };
+        let think = spec.think.sample(&mut self.behaviour_rngs[category]);
+        let a = &mut self.applicants[id as usize];
+        a.applications_done = done;
+        a.retries = 0;
+        if next >= self.day.journey.len() {
+            self.set_state(id, State::Done);
+            self.end_session();
+            return;
+        }
+        a.step = next as u8;
+        let epoch = a.epoch;
+        self.events.schedule_in(think, Event::StepStart { applicant: id, epoch });
+    }
+
+    fn attempt_failed(&mut self, id: u32) {
+        let a = self.applicants[id as usize];
+        let category = usize::from(a.category);
+        let behaviour = &self.day.categories[category].behaviour;
+        if u32::from(a.retries) < behaviour.retries {
+            let retry = u32::from(a.retries) + 1;
+            let delay = match &behaviour.retry_delay {
+                RetryDelay::Reload(d) => d.sample(&mut self.behaviour_rngs[category]),
+                RetryDelay::Backoff { base, cap, jitter } => {
+                    let full = (base * 2f64.powi(retry.min(60) as i32 - 1)).min(*cap);
+                    if *jitter { full * self.behaviour_rngs[category].random::<f64>() } else { full }
+                }
+            };
+            let a = &mut self.applicants[id as usize];
+            a.retries = retry.min(255) as u8;
+            let epoch = a.epoch;
+            self.set_state(id, State::Retrying);
+            self.events.schedule_in(delay, Event::StepStart { applicant: id, epoch });
+        } else {
+            self.end_session();
+            self.visit_failed(id);
+        }
+    }
+
+    /// The applicant leaves after a failed visit (or a wait in the room).
+    fn visit_failed(&mut self, id: u32) {
+        let a = self.applicants[id as usize];
+        let category = usize::from(a.category);
+        let b = &self.day.categories[category].behaviour;
+        let m = self.minute();
+        let rng = &mut self.behaviour_rngs[category];
+        let comes_back = u32::from(a.visits) < b.max_visits && rng.random::<f64>() < b.return_probability;
+        let (phone, social) = if comes_back {
+            (b.phone_after_failure, b.social_after_failure)
+        } else {
+            (b.phone_on_give_up, b.social_on_give_up)
+        };
+        if rng.random::<f64>() < phone {
+            self.counts.n[C::PHONE] += 1;
+            self.minute_contacts[0][m] += 1;
+        }
+        if rng.random::<f64>() < social {
+            self.counts.n[C::SOCIAL] += 1;
+            self.minute_contacts[1][m] += 1;
+        }
+        if comes_back {
+            let delay = b.return_delay.sample(rng);
+            self.set_state(id, State::Away);
+            self.events.schedule_in(delay, Event::Return { applicant: id });
+        } else {
+            self.set_state(id, State::GaveUp);
+        }
+    }
+
+    // ----- waiting room -----------------------------------------------
+
+    fn enter_room(&mut self, id: u32) {
+        let now = self.now();
+        self.set_state(id, State::InRoom);
+        let epoch = self.applicants[id as usize].epoch;
+        let Some(room) = &mut self.room else { return };
+        room.join(now, RoomEntry { applicant: id, epoch });
+        self.max_in_room = self.max_in_room.max(self.states[State::InRoom as usize]);
+        if let Some(patience) = &self.day.waiting_room.as_ref().and_then(|r| r.patience.as_ref()) {
+            let wait = patience.sample(&mut self.room_rng);
+            self.events.schedule_in(wait, Event::RoomAbandon { applicant: id, epoch });
+        }
+        self.admit_by_sessions();
+    }
+
+    fn room_opens(&mut self) {
+        let Some(room) = &mut self.room else { return };
+        room.opened = true;
+        // Fisher-Yates: the order of those who came early is a lottery.
+        let pre = &mut room.prequeue;
+        for i in (1..pre.len()).rev() {
+            let j = self.room_rng.random_range(0..=i);
+            pre.swap(i, j);
+        }
+        let drained: Vec<RoomEntry> = std::mem::take(&mut room.prequeue);
+        room.queue.extend(drained);
+        self.admit_by_sessions();
+    }
+
+    /// Next live entry at the head of the room's queue.
+    fn pop_room(&mut self) -> Option<u32> {
+        let room = self.room.as_mut()?;
+        while let Some(entry) = room.queue.pop_front() {
+            let a = &self.applicants[entry.applicant as usize];
+            if a.state == State::InRoom && a.epoch == entry.epoch {
+                return Some(entry.applicant);
+            }
+        }
+        None
+    }
+
+    fn admit(&mut self, id: u32) {
+        self.applicants[id as usize].epoch += 1; // invalidates the room abandonment
+        self.set_state(id, State::Active);
+        self.begin_journey(id);
+    }
+
+    fn admit_tick(&mut self) {
+        let Some(room) = &mut self.room else { return };
+        let Admission::Rate(rate) = room.admission else { return };
+        room.tokens = (room.tokens + rate).min(rate.max(1.0));
+        while self.room.as_ref().is_some_and(|r| r.tokens >= 1.0) {
+            let Some(id) = self.pop_room() else { break };
+            if let Some(room) = &mut self.room {
+                room.tokens -= 1.0;
+            }
+            self.admit(id);
+        }
+        self.events.schedule_in(1.0, Event::AdmitTick);
+    }
+
+    fn admit_by_sessions(&mut self) {
+        let Some(room) = &self.room else { return };
+        let Admission::Sessions(limit) = room.admission else { return };
+        if !room.opened {
+            return;
+        }
+        while self.states[State::Active as usize] + self.states[State::Retrying as usize] < u64::from(limit) {
+            let Some(id) = self.pop_room() else { break };
+            self.admit(id);
+        }
+    }
+
+    /// A session in the portal ended (done, failed, or expired): a sessions
+    /// room may let the next person in.
+    fn end_session(&mut self) {
+        if self.room.is_some() {
+            self.admit_by_sessions();
+        }
+    }
+
+    fn room_abandon(&mut self, id: u32, epoch: u32) {
+        let a = self.applicants[id as usize];
+        if a.state != State::InRoom || a.epoch != epoch {
+            return;
+        }
+        self.applicants[id as usize].epoch += 1;
+        self.visit_failed(id);
+    }
+
+    // ----- origin -----------------------------------------------------
+
+    fn enter_tier(&mut self, r: u32) {
+        let now = self.now();
+        let req = self.requests[r as usize];
+        let t = self.day.journey[usize::from(req.step)].route[usize::from(req.hop)];
+        let spec = &self.day.tiers[t];
+        let tier = &mut self.tiers[t];
+        tier.counts.arrivals += 1;
+        if tier.busy < tier.workers {
+            self.start_stage(r, t);
+            return;
+        }
+        let waiting = tier.queue.len() as u32;
+        if waiting >= spec.queue_capacity || spec.shed_above.is_some_and(|s| waiting >= s) {
+            tier.counts.rejected += 1;
+            self.abort(r, usize::from(req.hop), Outcome::Rejected);
+            return;
+        }
+        self.requests[r as usize].queued_at = now;
+        tier.push(now, r);
+        self.arm_timeout(r);
+    }
+
+    fn start_stage(&mut self, r: u32, t: usize) {
+        let now = self.now();
+        let tier = &mut self.tiers[t];
+        let busy = tier.busy + 1;
+        tier.set_busy(now, busy);
+        let service = self.day.tiers[t].service.sample(&mut self.service_rngs[t]) * tier.slowdown(busy);
+        tier.counts.work += service;
+        self.counts.work += service;
+        self.requests[r as usize].work += service;
+        self.events.schedule_in(service, Event::StageDone { request: r });
+        if now + service > self.requests[r as usize].deadline {
+            self.arm_timeout(r);
+        }
+    }
+
+    fn stage_done(&mut self, r: u32) {
+        let now = self.now();
+        let req = self.requests[r as usize];
+        let route = &self.day.journey[usize::from(req.step)].route;
+        let hop = usize::from(req.hop);
+        self.tiers[route[hop]].counts.completed += 1;
+        if self.day.origin_timeout.is_some_and(|limit| now - req.issued > limit) {
+            self.tiers[route[hop]].counts.timeouts += 1;
+            self.abort(r, hop + 1, Outcome::ServerTimeout);
+            return;
+        }
+        if hop + 1 < route.len() {
+            self.requests[r as usize].hop += 1;
+            self.enter_tier(r);
+            return;
+        }
+        // Done: answer, then free the workers held along the route.
+        let stale = {
+            let a = &self.applicants[req.applicant as usize];
+            a.epoch != req.epoch || a.state != State::Active
+        };
+        if stale {
+            self.counts.n[C::WASTED] += 1;
+            self.counts.wasted_work += req.work;
+        } else if req.cache_on_success && self.edge.is_cacheable(usize::from(req.step)) {
+            self.edge.store(usize::from(req.step), req.applicant, now);
+        }
+        self.free_requests.push(r);
+        self.respond(req.applicant, req.epoch, Outcome::Ok, usize::from(req.step), now - req.issued);
+        self.release_route(usize::from(req.step), route.len());
+    }
+
+    /// Ends request `r` with an error; it holds the first `held` tiers of its
+    /// route.
+    fn abort(&mut self, r: u32, held: usize, outcome: Outcome) {
+        let now = self.now();
+        let req = self.requests[r as usize];
+        self.free_requests.push(r);
+        self.respond(req.applicant, req.epoch, outcome, usize::from(req.step), now - req.issued);
+        self.release_route(usize::from(req.step), held);
+    }
+
+    fn release_route(&mut self, step: usize, held: usize) {
+        for hop in (0..held).rev() {
+            let t = self.day.journey[step].route[hop];
+            let now = self.now();
+            let busy = self.tiers[t].busy - 1;
+            self.tiers[t].set_busy(now, busy);
+            self.fill(t);
+        }
+    }
+
+    /// Gives free workers at tier `t` to waiting requests, answering those
+    /// that waited past the queue timeout with an error instead.
+    fn fill(&mut self, t: usize) {
+        let now = self.now();
+        let timeout = self.day.tiers[t].queue_timeout;
+        while self.tiers[t].busy < self.tiers[t].workers {
+            let Some(r) = self.tiers[t].pop(now) else { break };
+            let req = self.requests[r as usize];
+            if timeout.is_some_and(|limit| now - req.queued_at > limit) {
+                self.tiers[t].counts.timeouts += 1;
+                self.abort(r, usize::from(req.hop), Outcome::ServerTimeout);
+            } else {
+                self.start_stage(r, t);
+            }
+        }
+    }
+
+    fn autoscale(&mut self, t: usize) {
+        let Some(policy) = self.day.tiers[t].autoscale else { return };
+        let now = self.now();
+        let tier = &mut self.tiers[t];
+        let here = tier.mark(now);
+        let before: TierMark = tier.autoscale_mark;
+        tier.autoscale_mark = here;
+        let capacity = here.workers_area - before.workers_area;
+        let utilisation = if capacity > 0.0 { (here.busy_area - before.busy_area) / capacity } else { 1.0 };
+        let planned = tier.workers + tier.pending;
+        if utilisation > policy.target && planned < policy.max {
+            let add = policy.step.min(policy.max - planned);
+            tier.pending += add;
+            self.events.schedule_in(policy.delay, Event::WorkersReady { tier: t as u16, workers: add });
+        } else if utilisation < policy.target * 0.5 && tier.pending == 0 && tier.workers >= policy.min + policy.step {
+            let workers = tier.workers - policy.step;
+            tier.set_workers(now, workers);
+        }
+        self.events.schedule_in(policy.period, Event::Autoscale { tier: t as u16 });
+    }
+
+    fn workers_ready(&mut self, t: usize, workers: u32) {
+        let now = self.now();
+        let tier = &mut self.tiers[t];
+        tier.pending -= workers;
+        let total = tier.workers + workers;
+        tier.set_workers(now, total);
+        self.fill(t);
+    }
+
+    fn intervene(&mut self, index: usize) {
+        let now = self.now();
+        match self.day.interventions[index].action {
+            Action::ClosePortal => self.portal_open = false,
+            Action::OpenPortal => self.portal_open = true,
+            Action::CacheRule { steps, cacheable } => self.edge.set_rule(steps, cacheable),
+            Action::SetWorkers { tier, workers } => {
+                self.tiers[tier].set_workers(now, workers);
+                self.fill(tier);
+            }
+            Action::AdmissionRate(rate) => {
+                if let Some(room) = &mut self.room {
+                    room.admission = Admission::Rate(rate);
+                }
+            }
+            Action::MaxSessions(limit) => {
+                if let Some(room) = &mut self.room {
+                    room.admission = Admission::Sessions(limit);
+                }
+                self.admit_by_sessions();
+            }
+            Action::EdgeCapacity(capacity) => self.edge.set_capacity(now, capacity),
+            Action::OpenCategory(c) => self.category_override[c] = Some(true),
+            Action::CloseCategory(c) => self.category_override[c] = Some(false),
+        }
+    }
+
+    // ----- observation ------------------------------------------------
+
+    fn close_interval(&mut self, at: Seconds) {
+        let (start, mark) = self.interval_mark;
+        let d = |i: usize| (self.counts.n[i] - mark.n[i]) as f64;
+        let answered = d(C::OK) + d(C::TIMEOUT) + d(C::REJECTED) + d(C::SERVER_TIMEOUT) + d(C::EDGE) + d(C::CLOSED);
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
+        let mut latency = [f64::NAN; 9];
+        let mut worst = f64::NAN;
+        for (c, h) in self.latency.iter_mut().enumerate() {
+            latency[3 * c] = h.quantile(0.50);
+            latency[3 * c + 1] = h.quantile(0.95);
+            latency[3 * c + 2] = h.quantile(0.99);
+            worst = worst.max(latency[3 * c + 1]);
+            h.clear();
+        }
+        if worst.is_finite() {
+            self.worst_p95 = self.worst_p95.max(worst);
+        }
+        let work = self.counts.work - mark.work;
+        let s = &self.states;
+        let values = [
+            d(C::VISITS),
+            d(C::FIRST),
+            d(C::REQUESTS),
+            d(C::OK),
+            d(C::TIMEOUT),
+            d(C::REJECTED),
+            d(C::SERVER_TIMEOUT),
+            d(C::EDGE),
+            d(C::CLOSED),
+            ratio(d(C::OK), answered),
+            ratio(d(C::EDGE_HITS), d(C::EDGE_LOOKUPS)),
+            latency[0],
+            latency[1],
+            latency[2],
+            latency[3],
+            latency[4],
+            latency[5],
+            latency[6],
+            latency[7],
+            latency[8],
+            d(C::EXPOSURES),
+            d(C::APPLICATIONS),
+            self.counts.n[C::APPLICATIONS] as f64,
+            d(C::WASTED),
+            ratio(self.counts.wasted_work - mark.wasted_work, work),
+            s[State::Retrying as usize] as f64,
+            (s[State::Active as usize] + s[State::Retrying as usize]) as f64,
+            s[State::InRoom as usize] as f64,
+            s[State::Away as usize] as f64,
+            s[State::GaveUp as usize] as f64,
+            d(C::PHONE),
+            d(C::SOCIAL),
+        ];
+        self.intervals.push(LaunchInterval { index: self.interval_index, start, end: at, values });
+        for (t, tier) in self.tiers.iter_mut().enumerate() {
+            let before = tier.interval_mark;
+            let here = tier.mark(at);
+            let span = at - before.time;
+            let per = |x: f64| if span > 0.0 { x / span } else { f64::NAN };
+            let busy = here.busy_area - before.busy_area;
+            let workers = here.workers_area - before.workers_area;
+            let completed = (here.counts.completed - before.counts.completed) as f64;
+            self.tier_rows.push(TierInterval {
+                index: self.interval_index,
+                start,
+                end: at,
+                tier: t,
+                values: [
+                    per(workers),
+                    per(busy),
+                    ratio(busy, workers),
+                    per(here.queue_area - before.queue_area),
+                    (here.counts.arrivals - before.counts.arrivals) as f64,
+                    completed,
+                    (here.counts.rejected - before.counts.rejected) as f64,
+                    (here.counts.timeouts - before.counts.timeouts) as f64,
+                    per(completed),
+                ],
+            });
+            tier.interval_mark = here;
+        }
+        self.interval_mark = (at, self.counts);
+        self.interval_index += 1;
+    }
+
+    fn finish(self) -> LaunchResult {
+        let day = self.day;
+        let n = &self.counts.n;
+        let mut metrics: Vec<(String, f64)> = Vec::new();
+        let total = n[C::APPLICATIONS] as f64;
+        metrics.push(("applications".into(), total));
+        // Applications by each report time, from the per-minute series.
+        let cumulative: Vec<u64> = self
+            .minute_applications
+            .iter()
+            .scan(0u64, |acc, x| {
+                *acc += u64::from(*x);
+                Some(*acc)
+            })
+            .collect();
+        let by = |t: Seconds| -> f64 {
+            let minutes = (t / 60.0).floor() as usize;
+            if minutes == 0 { 0.0 } else { cumulative[(minutes - 1).min(cumulative.len() - 1)] as f64 }
+        };
+        for &t in &day.report_times {
+            metrics.push((format!("applications_by_{}", report_label(t)), by(t)));
+        }
+        for share in [0.5, 0.9, 0.99] {
+            let target = (share * total).ceil() as u64;
+            let minute = cumulative.iter().position(|c| *c >= target.max(1));
+            let value = if total > 0.0 { minute.map_or(f64::NAN, |m| (m + 1) as f64 * 60.0) } else { f64::NAN };
+            metrics.push((format!("time_to_{}pct_applications_s", (share * 100.0) as u32), value));
+        }
+        let peak = self.minute_applications.iter().max().copied().unwrap_or(0);
+        metrics.push(("peak_applications_per_s".into(), f64::from(peak) / 60.0));
+        let answered = n[C::OK] + n[C::TIMEOUT] + n[C::REJECTED] + n[C::SERVER_TIMEOUT] + n[C::EDGE] + n[C::CLOSED];
+        metrics.push(("availability".into(), if answered > 0 { n[C::OK] as f64 / answered as f64 } else { f64::NAN }));
+        let minutes_below = |level: f64| {
+            self.minute_requests
+                .iter()
+                .zip(&self.minute_ok)
+                .filter(|(r, ok)| **r > 0 && f64::from(**ok) < level * f64::from(**r))
+                .count() as f64
+        };
+        metrics.push(("minutes_availability_below_50pct".into(), minutes_below(0.5)));
+        metrics.push(("minutes_availability_below_90pct".into(), minutes_below(0.9)));
+        metrics.push(("worst_p95_s".into(), self.worst_p95));
+        metrics.push(("requests".into(), n[C::REQUESTS] as f64));
+        metrics.push(("err_timeout".into(), n[C::TIMEOUT] as f64));
+        metrics.push(("err_rejected".into(), n[C::REJECTED] as f64));
+        metrics.push(("err_server_timeout".into(), n[C::SERVER_TIMEOUT] as f64));
+        metrics.push(("err_edge".into(), n[C::EDGE] as f64));
+        metrics.push(("err_closed".into(), n[C::CLOSED] as f64));
+        metrics.push(("exposures".into(), n[C::EXPOSURES] as f64));
+        metrics.push(("people_exposed".into(), self.people_exposed as f64));
+        metrics.push(("people_shown_others_data".into(), self.viewers as f64));
+        for (name, count) in ["viewed", "modified", "deleted", "submitted"].iter().zip(self.viewer_actions) {
+            metrics.push((format!("viewers_who_{name}"), count as f64));
+        }
+        let wasted = if self.counts.work > 0.0 { self.counts.wasted_work / self.counts.work } else { f64::NAN };
+        metrics.push(("wasted_work_share".into(), wasted));
+        metrics.push(("wasted_responses".into(), n[C::WASTED] as f64));
+        let s = self.states;
+        metrics.push(("applicants".into(), n[C::FIRST] as f64));
+        metrics.push(("visits".into(), n[C::VISITS] as f64));
+        metrics.push(("applicants_done".into(), s[State::Done as usize] as f64));
+        metrics.push(("applicants_given_up".into(), s[State::GaveUp as usize] as f64));
+        metrics.push(("applicants_gone_for_now".into(), s[State::Away as usize] as f64));
+        metrics.push(("max_in_waiting_room".into(), self.max_in_room as f64));
+        metrics.push(("contacts_phone".into(), n[C::PHONE] as f64));
+        metrics.push(("contacts_social".into(), n[C::SOCIAL] as f64));
+        let balance = ApplicantBalance {
+            arrived: n[C::FIRST],
+            completed: s[State::Done as usize],
+            retrying: s[State::Retrying as usize],
+            gone_for_now: s[State::Away as usize],
+            given_up: s[State::GaveUp as usize],
+            in_flight: s[State::Active as usize] + s[State::InRoom as usize],
+        };
+        LaunchResult {
+            replication: self.replication,
+            intervals: self.intervals,
+            tiers: self.tier_rows,
+            summary: LaunchSummary { metrics },
+            balance,
+            contacts_per_minute: self.minute_contacts,
+            applications_per_minute: self.minute_applications,
+            events: self.handled,
+        }
+    }
+}
+
+/// A report time as a metric-name suffix: `08:30` on the first day,
+/// `d2_01:00` on later days.
+fn report_label(t: Seconds) -> String {
+    let label = clock_label(t, None);
+    let (h, rest) = label.split_once(':').unwrap_or(("0", "00:00"));
+    let hours: u64 = h.parse().unwrap_or(0);
+    let minutes = &rest[..2];
+    if hours < 24 {
+        format!("{hours:02}:{minutes}")
+    } else {
+        format!("d{}_{:02}:{minutes}", hours / 24 + 1, hours % 24)
+    }
+}

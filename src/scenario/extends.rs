@@ -1,0 +1,215 @@
+//! Scenarios that extend another: `extends = "base.toml"` at the top of a
+//! file takes every key of the base and overrides what the file sets.
+//!
+//! A counterfactual is the same day with one thing changed; writing it as a
+//! copy would let the copies drift apart. Tables merge key by key (the
+//! extending file wins); arrays, including arrays of tables such as
+//! `[[intervention]]`, are replaced whole, because merging lists element by
+//! element has no meaning a reader could predict. Errors in the merged
+//! scenario are reported at the line of the file that set the key.
+
+use super::error::{ScenarioError, SourceMap};
+use toml::{Table, Value};
+
+/// Deepest chain of files extending files.
+const MAX_DEPTH: usize = 8;
+
+/// A scenario file after following `extends`: the merged text to parse,
+/// and the files it came from (extending file first) to locate errors.
+pub(crate) struct Extended {
+    /// The merged scenario, as TOML text.
+    pub text: String,
+    /// `(file name, text)` of every file in the chain, extending file first.
+    pub files: Vec<(String, String)>,
+}
+
+/// Follows `extends` from `file`; `None` when the file extends nothing.
+pub(crate) fn resolve_extends(
+    file: &str,
+    text: &str,
+    resolve: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<Option<Extended>, ScenarioError> {
+    let mut chain: Vec<(String, String)> = vec![(file.to_owned(), text.to_owned())];
+    let mut tables = vec![parse_table(file, text)?];
+    loop {
+        let (current_file, current_text) = chain.last().cloned().unwrap_or_default();
+        let table = tables.last().cloned().unwrap_or_default();
+        let Some(base) = table.get("extends") else { break };
+        let map = SourceMap { file: &current_file, text: &current_text };
+        let Value::String(base) = base else {
+            return Err(map.error_at(0, "extends", "extends", "must be the path of the scenario this one extends, as a string"));
+        };
+        if chain.iter().any(|(name, _)| name == base) || chain.len() > MAX_DEPTH {
+            return Err(map.error_at(0, "extends", "extends", format!("\"{base}\" makes a loop or a chain deeper than {MAX_DEPTH} files")));
+        }
+        let base_text = resolve(base).map_err(|m| map.error_at(0, "extends", "extends", m))?;
+        tables.push(parse_table(base, &base_text)?);
+        chain.push((base.clone(), base_text));
+    }
+    if chain.len() == 1 {
+        return Ok(None);
+    }
+    let mut merged = tables.pop().unwrap_or_default();
+    while let Some(over) = tables.pop() {
+        merge(&mut merged, over);
+    }
+    merged.remove("extends");
+    let text = toml::to_string(&merged).map_err(|e| ScenarioError {
+        file: file.to_owned(),
+        line: None,
+        key: "extends".into(),
+        message: format!("the merged scenario cannot be written back as TOML: {e}"),
+    })?;
+    Ok(Some(Extended { text, files: chain }))
+}
+
+fn parse_table(file: &str, text: &str) -> Result<Table, ScenarioError> {
+    let map = SourceMap { file, text };
+    toml::from_str::<Table>(text).map_err(|e| map.toml_error(&e))
+}
+
+/// Merges `over` into `base`: tables key by key, everything else replaced.
+fn merge(base: &mut Table, over: Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(Value::Table(b)), Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+impl Extended {
+    /// Moves an error found in the merged text to the file and line that set
+    /// the key: the first file of the chain (extending first) that writes it.
+    pub fn relocate(&self, mut error: ScenarioError) -> ScenarioError {
+        for (file, text) in &self.files {
+            if let Some(line) = locate(text, &error.key) {
+                error.file = file.clone();
+                error.line = Some(line);
+                return error;
+            }
+        }
+        error.file = self.files[0].0.clone();
+        error.line = None;
+        error
+    }
+}
+
+/// The line where `key_path` (as scenario errors name keys:
+/// `duration`, `edge.capacity`, `tier[database].workers`,
+/// `category[2].crowd.share`) is written in `text`, if it is.
+fn locate(text: &str, key_path: &str) -> Option<usize> {
+    let mut parts = key_path.split('.');
+    let first = parts.next()?;
+    let rest: Vec<&str> = parts.collect();
+    let lines: Vec<&str> = text.lines().collect();
+    let (section, selector) = match first.split_once('[') {
+        Some((s, sel)) => (s, Some(sel.trim_end_matches(']'))),
+        None => (first, None),
+    };
+    let regions = regions(&lines);
+    let region = match selector {
+        Some(sel) => {
+            let tables: Vec<&(String, usize, usize)> =
+                regions.iter().filter(|(h, _, _)| *h == format!("[[{section}]]")).collect();
+            match sel.parse::<usize>() {
+                Ok(n) => tables.get(n.checked_sub(1)?).copied(),
+                Err(_) => tables.into_iter().find(|(_, from, to)| {
+                    lines[*from..*to].iter().any(|l| assigns(l, "name") && l.contains(&format!("\"{sel}\"")))
+                }),
+            }?
+        }
+        None if regions.iter().any(|(h, _, _)| *h == format!("[{section}]")) => {
+            regions.iter().find(|(h, _, _)| *h == format!("[{section}]"))?
+        }
+        None => {
+            // A top-level key: before the first header.
+            let end = regions.first().map_or(lines.len(), |(_, from, _)| from.saturating_sub(1));
+            return (0..end).find(|i| assigns(lines[*i], section)).map(|i| i + 1);
+        }
+    };
+    let (_, from, to) = region;
+    let Some(key) = rest.first() else { return Some(*from) };
+    let key = key.split('[').next().unwrap_or(key);
+    (*from..*to).find(|i| assigns(lines[*i], key) || lines[*i].contains(&format!("{key} ="))).map(|i| i + 1)
+}
+
+/// Table headers with the range of lines (after the header, up to the next
+/// header) they govern.
+fn regions(lines: &[&str]) -> Vec<(String, usize, usize)> {
+    let headers: Vec<(usize, String)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with('['))
+        .map(|(i, l)| {
+            let l = l.trim();
+            let end = if l.starts_with("[[") { l.find("]]").map(|e| e + 2) } else { l.find(']').map(|e| e + 1) };
+            let header: String = l[..end.unwrap_or(l.len())].chars().filter(|c| !c.is_whitespace()).collect();
+            (i, header)
+        })
+        .collect();
+    headers
+        .iter()
+        .enumerate()
+        .map(|(n, (i, h))| (h.clone(), i + 1, headers.get(n + 1).map_or(lines.len(), |(next, _)| *next)))
+        .collect()
+}
+
+fn assigns(line: &str, key: &str) -> bool {
+    line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "name = \"base\"\nduration = \"1h\"\n\n[edge]\ncapacity = \"10/s\"\nlatency = \"40ms\"\n\n[[tier]]\nname = \"app\"\nworkers = 4\n\n[[tier]]\nname = \"db\"\nworkers = 2\n";
+
+    fn resolver(name: &str) -> Result<String, String> {
+        match name {
+            "base.toml" => Ok(BASE.to_owned()),
+            "loop.toml" => Ok("extends = \"loop.toml\"\n".to_owned()),
+            other => Err(format!("no file {other}")),
+        }
+    }
+
+    #[test]
+    fn tables_merge_and_arrays_are_replaced() {
+        let child = "extends = \"base.toml\"\nname = \"child\"\n[edge]\ncapacity = \"20/s\"\n[[tier]]\nname = \"app\"\nworkers = 8\n";
+        let merged = resolve_extends("child.toml", child, &resolver).unwrap().unwrap();
+        let table: Table = toml::from_str(&merged.text).unwrap();
+        assert_eq!(table["name"].as_str(), Some("child"));
+        assert_eq!(table["duration"].as_str(), Some("1h"));
+        assert_eq!(table["edge"]["capacity"].as_str(), Some("20/s"));
+        assert_eq!(table["edge"]["latency"].as_str(), Some("40ms"));
+        assert_eq!(table["tier"].as_array().map(Vec::len), Some(1));
+        assert!(table.get("extends").is_none());
+    }
+
+    #[test]
+    fn a_file_without_extends_is_left_alone() {
+        assert!(resolve_extends("base.toml", BASE, &resolver).unwrap().is_none());
+    }
+
+    #[test]
+    fn loops_and_missing_bases_are_errors_naming_the_key() {
+        let e = resolve_extends("a.toml", "extends = \"loop.toml\"\n", &resolver).unwrap_err();
+        assert!(e.to_string().contains("loop"), "{e}");
+        let e = resolve_extends("a.toml", "name = \"x\"\nextends = \"none.toml\"\n", &resolver).unwrap_err();
+        assert_eq!(e.to_string(), "a.toml:2: extends: no file none.toml");
+    }
+
+    #[test]
+    fn errors_are_located_in_the_file_that_set_the_key() {
+        let child = "extends = \"base.toml\"\n\n[[tier]]\nname = \"app\"\nworkers = -1\n";
+        let ext = resolve_extends("child.toml", child, &resolver).unwrap().unwrap();
+        let error = ScenarioError { file: "merged".into(), line: Some(99), key: "tier[app].workers".into(), message: "m".into() };
+        assert_eq!(ext.relocate(error).to_string(), "child.toml:5: tier[app].workers: m");
+        let error = ScenarioError { file: "merged".into(), line: Some(99), key: "edge.latency".into(), message: "m".into() };
+        assert_eq!(ext.relocate(error).to_string(), "base.toml:6: edge.latency: m");
+        assert_eq!(locate(BASE, "tier[2].workers"), Some(14));
+        assert_eq!(locate(BASE, "duration"), Some(2));
+    }
+}

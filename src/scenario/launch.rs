@@ -1,0 +1,861 @@
+//! The launch-day sections of a scenario: `[population]`, `[[category]]`,
+//! `[[behaviour]]`, `[[step]]`, `[edge]`, `[[tier]]`, `[origin]`,
+//! `[waiting_room]` and `[[intervention]]`.
+
+use super::build::{Builder, int_in};
+use super::error::ScenarioError;
+use super::raw::{Clock, Duration, Rate, RawDist};
+use crate::dist::TimeDistribution;
+use crate::engine::RunLength;
+use crate::launch::{
+    Action, Admission, ArrivalPart, Autoscale, Behaviour, Category, ContentClass, Edge, Intervention, LaunchDay,
+    MAX_STEPS, RetryDelay, Step, StepSet, Tier, WaitingRoom,
+};
+use crate::units::{Seconds, format_duration};
+use serde::Deserialize;
+use toml::Spanned;
+
+/// Most memory a launch-day run may plan to use, in bytes.
+pub const MAX_MEMORY_BYTES: f64 = 16e9;
+/// Planned bytes per applicant: the record itself, plus room in the event
+/// list and request slab for the share of applicants in flight at once.
+const PLANNED_BYTES_PER_APPLICANT: f64 = 64.0;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPopulation {
+    pub eligible: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCategory {
+    pub name: String,
+    pub share: f64,
+    pub behaviour: String,
+    pub applications_each: Option<i64>,
+    pub crowd: Option<Spanned<RawCrowd>>,
+    pub curve: Option<Spanned<RawCurve>>,
+    #[serde(default)]
+    pub waves: Vec<Spanned<RawWave>>,
+    #[serde(default)]
+    pub windows: Vec<Spanned<RawWindow>>,
+    pub daily_windows: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCrowd {
+    pub share: f64,
+    pub at: Clock,
+    pub spread: Spanned<RawDist>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCurve {
+    pub share: f64,
+    pub shape: Option<String>,
+    pub profile: Vec<Spanned<RawWeightPoint>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWeightPoint {
+    pub at: Clock,
+    pub weight: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWave {
+    pub recipients: i64,
+    pub react: f64,
+    pub at: Clock,
+    pub delay: Spanned<RawDist>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWindow {
+    pub from: Clock,
+    pub to: Clock,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBehaviour {
+    pub name: String,
+    pub timeout: Spanned<RawDist>,
+    pub retries: i64,
+    pub retry_delay: Option<Spanned<RawDist>>,
+    pub backoff: Option<Spanned<RawBackoff>>,
+    pub tabs: Option<i64>,
+    pub return_probability: f64,
+    pub return_delay: Option<Spanned<RawDist>>,
+    pub max_visits: Option<i64>,
+    pub phone_after_failure: Option<f64>,
+    pub social_after_failure: Option<f64>,
+    pub phone_on_give_up: Option<f64>,
+    pub social_on_give_up: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBackoff {
+    pub base: Duration,
+    pub cap: Duration,
+    pub jitter: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStep {
+    pub name: String,
+    pub class: String,
+    #[serde(default)]
+    pub route: Vec<String>,
+    pub think: Spanned<RawDist>,
+    pub addresses: Option<i64>,
+    pub share: Option<f64>,
+    pub per_application: Option<bool>,
+    pub completes_application: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEdge {
+    pub capacity: Option<Rate>,
+    pub burst: Option<Duration>,
+    pub static_hit_ratio: Option<f64>,
+    pub latency: Option<Duration>,
+    pub cacheable_personal_steps: Option<Vec<String>>,
+    pub personal_ttl: Option<Duration>,
+    pub viewer_actions: Option<RawViewerActions>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawViewerActions {
+    pub view: Option<f64>,
+    pub modify: Option<f64>,
+    pub delete: Option<f64>,
+    pub submit: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTier {
+    pub name: String,
+    pub workers: i64,
+    pub service: Spanned<RawDist>,
+    pub queue: i64,
+    pub contention: Option<f64>,
+    pub coherency: Option<f64>,
+    pub queue_timeout: Option<Duration>,
+    pub shed_above: Option<i64>,
+    pub autoscale: Option<Spanned<RawAutoscale>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAutoscale {
+    pub target: f64,
+    pub period: Duration,
+    pub delay: Duration,
+    pub step: i64,
+    pub min: i64,
+    pub max: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOrigin {
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWaitingRoom {
+    pub admission_rate: Option<Rate>,
+    pub max_sessions: Option<i64>,
+    pub opens_at: Option<Clock>,
+    pub session_limit: Option<Duration>,
+    pub patience: Option<Spanned<RawDist>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawIntervention {
+    pub at: Clock,
+    pub action: String,
+    pub label: Option<String>,
+    pub tier: Option<String>,
+    pub workers: Option<i64>,
+    pub rate: Option<Rate>,
+    pub sessions: Option<i64>,
+    pub category: Option<String>,
+    pub steps: Option<Vec<String>>,
+}
+
+/// The launch-day sections as written.
+#[derive(Debug, Default)]
+pub(crate) struct RawLaunch<'r> {
+    pub population: Option<&'r Spanned<RawPopulation>>,
+    pub categories: &'r [Spanned<RawCategory>],
+    pub behaviours: &'r [Spanned<RawBehaviour>],
+    pub steps: &'r [Spanned<RawStep>],
+    pub edge: Option<&'r Spanned<RawEdge>>,
+    pub tiers: &'r [Spanned<RawTier>],
+    pub origin: Option<&'r Spanned<RawOrigin>>,
+    pub waiting_room: Option<&'r Spanned<RawWaitingRoom>>,
+    pub interventions: &'r [Spanned<RawIntervention>],
+    pub report_times: &'r [Clock],
+}
+
+/// The personal steps named in `names` as a step set; all personal steps
+/// when no names are given.
+fn step_set(names: Option<&[String]>, steps: &[Step]) -> Result<StepSet, String> {
+    let personal: Vec<&str> =
+        steps.iter().filter(|s| s.class == ContentClass::Personal).map(|s| s.name.as_str()).collect();
+    let Some(names) = names else {
+        return Ok(steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.class == ContentClass::Personal)
+            .map(|(i, _)| 1 << i)
+            .sum());
+    };
+    let mut set = 0;
+    for name in names {
+        let Some(i) = steps.iter().position(|s| s.name == *name && s.class == ContentClass::Personal) else {
+            return Err(format!("\"{name}\" is not a personal step; personal steps: {}", personal.join(", ")));
+        };
+        set |= 1 << i;
+    }
+    Ok(set)
+}
+
+/// A probability in [0, 1] or a located error.
+fn probability(value: f64) -> Result<f64, String> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("must be a probability from 0 to 1; got {value}"))
+    }
+}
+
+impl Builder<'_> {
+    /// Builds the launch-day model from its sections.
+    pub(super) fn launch(&self, raw: &RawLaunch<'_>, run: RunLength) -> Result<LaunchDay, ScenarioError> {
+        let Some(population) = raw.population else {
+            return Err(self.top("population", "a launch-day scenario needs [population] with `eligible`"));
+        };
+        let p_at = population.span().start;
+        let eligible = int_in(Some(population.get_ref().eligible), 0, 1, 4_000_000_000)
+            .map_err(|m| self.map.error_at(p_at, "population.eligible", "eligible", m))? as u64;
+
+        let tier_names: Vec<&str> = raw.tiers.iter().map(|t| t.get_ref().name.as_str()).collect();
+        let mut tiers = Vec::with_capacity(raw.tiers.len());
+        for (i, t) in raw.tiers.iter().enumerate() {
+            if tier_names[..i].contains(&tier_names[i]) {
+                return Err(self.map.error_at(
+                    t.span().start,
+                    &format!("tier[{}].name", tier_names[i]),
+                    "name",
+                    "tier names must be unique",
+                ));
+            }
+            tiers.push(self.tier(t)?);
+        }
+        if tiers.is_empty() {
+            return Err(self.top("tier", "a launch-day scenario needs at least one [[tier]] (e.g. app servers)"));
+        }
+        let steps = self.steps(raw.steps, &tier_names)?;
+        let behaviours: Vec<(&str, usize)> =
+            raw.behaviours.iter().enumerate().map(|(i, b)| (b.get_ref().name.as_str(), i)).collect();
+        let mut categories = Vec::with_capacity(raw.categories.len());
+        let mut share_sum = 0.0;
+        for c in raw.categories {
+            let category = self.category(c, eligible, raw.behaviours, &behaviours, &steps)?;
+            share_sum += c.get_ref().share;
+            categories.push(category);
+        }
+        if categories.is_empty() {
+            return Err(self.top("category", "a launch-day scenario needs at least one [[category]] of applicants"));
+        }
+        if (share_sum - 1.0).abs() > 1e-6 {
+            let first = raw.categories[0].span().start;
+            let listed: Vec<String> =
+                raw.categories.iter().map(|c| format!("{} {}", c.get_ref().name, c.get_ref().share)).collect();
+            return Err(self.map.error_at(
+                first,
+                "category.share",
+                "share",
+                format!("category shares must sum to 1; they sum to {share_sum} ({})", listed.join(", ")),
+            ));
+        }
+        let edge = self.edge(raw.edge, &steps)?;
+        let origin_timeout = raw.origin.and_then(|o| o.get_ref().timeout).map(|d| d.0);
+        let waiting_room = raw.waiting_room.map(|r| self.waiting_room(r)).transpose()?;
+        let category_names: Vec<&str> = categories.iter().map(|c: &Category| c.name.as_str()).collect();
+        let mut interventions = Vec::with_capacity(raw.interventions.len());
+        for (i, iv) in raw.interventions.iter().enumerate() {
+            let built = self.intervention(iv, i, &tier_names, &category_names, &steps, waiting_room.is_some())?;
+            if interventions.last().is_some_and(|prev: &Intervention| built.at < prev.at) {
+                return Err(self.map.error_at(
+                    iv.span().start,
+                    &format!("intervention[{}].at", i + 1),
+                    "at",
+                    "interventions must be listed in time order",
+                ));
+            }
+            interventions.push(built);
+        }
+        let mut report_times = Vec::with_capacity(raw.report_times.len());
+        for (i, t) in raw.report_times.iter().enumerate() {
+            report_times.push(self.clock(t.0, 0, &format!("report_times[{}]", i + 1), "report_times")?);
+        }
+        let day = LaunchDay {
+            run,
+            categories,
+            journey: steps,
+            edge,
+            tiers,
+            origin_timeout,
+            waiting_room,
+            interventions,
+            report_times,
+        };
+        let applicants = day.max_applicants() as f64;
+        let planned = applicants * PLANNED_BYTES_PER_APPLICANT;
+        if planned > MAX_MEMORY_BYTES {
+            return Err(self.map.error_at(
+                p_at,
+                "population.eligible",
+                "eligible",
+                format!(
+                    "{applicants:.3e} applicants would need about {:.1} GB per replication; at most {:.0} GB is allowed",
+                    planned / 1e9,
+                    MAX_MEMORY_BYTES / 1e9
+                ),
+            ));
+        }
+        day.check().map_err(|m| self.top("step", m))?;
+        Ok(day)
+    }
+
+    fn tier(&self, spanned: &Spanned<RawTier>) -> Result<Tier, ScenarioError> {
+        let at = spanned.span().start;
+        let t = spanned.get_ref();
+        let path = |key: &str| format!("tier[{}].{key}", t.name);
+        let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
+        let workers = int_in(Some(t.workers), 0, 1, 10_000_000).map_err(|m| err("workers", m))? as u32;
+        let queue_capacity = int_in(Some(t.queue), 0, 0, 1_000_000_000).map_err(|m| err("queue", m))? as u32;
+        let contention = t.contention.unwrap_or(0.0);
+        let coherency = t.coherency.unwrap_or(0.0);
+        if !(0.0..=1.0).contains(&contention) {
+            return Err(err(
+                "contention",
+                format!("must be from 0 to 1 (Universal Scalability Law α); got {contention}"),
+            ));
+        }
+        if !(0.0..=1.0).contains(&coherency) {
+            return Err(err(
+                "coherency",
+                format!("must be from 0 to 1 (Universal Scalability Law β); got {coherency}"),
+            ));
+        }
+        let shed_above = t
+            .shed_above
+            .map(|s| int_in(Some(s), 0, 0, 1_000_000_000).map(|s| s as u32))
+            .transpose()
+            .map_err(|m| err("shed_above", m))?;
+        let autoscale = match &t.autoscale {
+            None => None,
+            Some(a) => {
+                let r = a.get_ref();
+                let a_at = a.span().start;
+                let a_err = |key: &str, m: String| self.map.error_at(a_at, &path(&format!("autoscale.{key}")), key, m);
+                if !(r.target > 0.0 && r.target <= 1.0) {
+                    return Err(a_err(
+                        "target",
+                        format!("must be a utilisation above 0 and at most 1; got {}", r.target),
+                    ));
+                }
+                if r.period.0 <= 0.0 {
+                    return Err(a_err("period", "must be > 0s".into()));
+                }
+                let step = int_in(Some(r.step), 0, 1, 10_000_000).map_err(|m| a_err("step", m))? as u32;
+                let min = int_in(Some(r.min), 0, 1, 10_000_000).map_err(|m| a_err("min", m))? as u32;
+                let max = int_in(Some(r.max), 0, i64::from(min), 10_000_000).map_err(|m| a_err("max", m))? as u32;
+                Some(Autoscale { target: r.target, period: r.period.0, delay: r.delay.0, step, min, max })
+            }
+        };
+        Ok(Tier {
+            name: t.name.clone(),
+            workers,
+            service: self.dist(&t.service, &path("service"))?,
+            queue_capacity,
+            contention,
+            coherency,
+            queue_timeout: t.queue_timeout.map(|d| d.0),
+            shed_above,
+            autoscale,
+        })
+    }
+
+    fn steps(&self, raw: &[Spanned<RawStep>], tiers: &[&str]) -> Result<Vec<Step>, ScenarioError> {
+        if raw.is_empty() || raw.len() > MAX_STEPS {
+            return Err(self.top("step", format!("a journey needs 1 to {MAX_STEPS} [[step]] tables, in order")));
+        }
+        let mut steps = Vec::with_capacity(raw.len());
+        for spanned in raw {
+            let at = spanned.span().start;
+            let s = spanned.get_ref();
+            let path = |key: &str| format!("step[{}].{key}", s.name);
+            let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
+            let class = match s.class.as_str() {
+                "static" => ContentClass::Static,
+                "personal" => ContentClass::Personal,
+                "write" => ContentClass::Write,
+                other => {
+                    return Err(err(
+                        "class",
+                        format!("\"{other}\" is not a content class; allowed: static, personal, write"),
+                    ));
+                }
+            };
+            let mut route = Vec::with_capacity(s.route.len());
+            for name in &s.route {
+                let Some(t) = tiers.iter().position(|t| t == name) else {
+                    return Err(err("route", format!("no tier is called \"{name}\"; tiers: {}", tiers.join(", "))));
+                };
+                if route.contains(&t) {
+                    return Err(err("route", format!("tier \"{name}\" appears twice; a route visits each tier once")));
+                }
+                route.push(t);
+            }
+            if route.is_empty() && class != ContentClass::Static {
+                return Err(err("route", "a personal or write step must name the origin tiers it calls".into()));
+            }
+            let addresses = int_in(s.addresses, 1, 1, 100_000_000).map_err(|m| err("addresses", m))? as u32;
+            let share = s.share.unwrap_or(1.0);
+            if !(share > 0.0 && share <= 1.0) {
+                return Err(err("share", format!("must be a share of visits above 0 and at most 1; got {share}")));
+            }
+            steps.push(Step {
+                name: s.name.clone(),
+                class,
+                route,
+                think: self.dist(&s.think, &path("think"))?,
+                addresses,
+                share,
+                per_application: s.per_application.unwrap_or(false),
+                completes_application: s.completes_application.unwrap_or(false),
+            });
+        }
+        if !steps.iter().any(|s| s.completes_application) {
+            return Err(self.map.error_at(
+                raw[raw.len() - 1].span().start,
+                "step.completes_application",
+                "completes_application",
+                "no step completes an application: mark the submission step `completes_application = true`",
+            ));
+        }
+        let flagged: Vec<usize> = steps.iter().enumerate().filter(|(_, s)| s.per_application).map(|(i, _)| i).collect();
+        if let (Some(first), Some(last)) = (flagged.first(), flagged.last())
+            && last - first + 1 != flagged.len()
+        {
+            return Err(self.map.error_at(
+                raw[*first].span().start,
+                "step.per_application",
+                "per_application",
+                "the per-application steps must be consecutive (one block repeated for each application)",
+            ));
+        }
+        Ok(steps)
+    }
+
+    fn category(
+        &self,
+        spanned: &Spanned<RawCategory>,
+        eligible: u64,
+        raw_behaviours: &[Spanned<RawBehaviour>],
+        behaviours: &[(&str, usize)],
+        steps: &[Step],
+    ) -> Result<Category, ScenarioError> {
+        let at = spanned.span().start;
+        let c = spanned.get_ref();
+        let path = |key: &str| format!("category[{}].{key}", c.name);
+        let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
+        if !(0.0..=1.0).contains(&c.share) {
+            return Err(err("share", format!("must be a share of the population from 0 to 1; got {}", c.share)));
+        }
+        let applications_each =
+            int_in(c.applications_each, 1, 1, 100_000).map_err(|m| err("applications_each", m))? as u32;
+        // People in the category, and the applicants who arrive for them: an
+        // intermediary files `applications_each` people's applications.
+        let size = (eligible as f64 * c.share / f64::from(applications_each)).round() as u64;
+        if applications_each > 1 && !steps.iter().any(|s| s.per_application) {
+            return Err(err(
+                "applications_each",
+                "more than one application each needs steps marked `per_application = true`".into(),
+            ));
+        }
+        let Some(&(_, b)) = behaviours.iter().find(|(name, _)| *name == c.behaviour) else {
+            let names: Vec<&str> = behaviours.iter().map(|(n, _)| *n).collect();
+            return Err(err(
+                "behaviour",
+                format!("no [[behaviour]] is called \"{}\"; behaviours: {}", c.behaviour, names.join(", ")),
+            ));
+        };
+        let behaviour = self.behaviour(&raw_behaviours[b])?;
+        let mut arrivals = Vec::new();
+        let mut part_shares = 0.0;
+        if let Some(crowd) = &c.crowd {
+            let r = crowd.get_ref();
+            let c_at = crowd.span().start;
+            let share = probability(r.share).map_err(|m| self.map.error_on_line(c_at, &path("crowd.share"), m))?;
+            part_shares += share;
+            arrivals.push(ArrivalPart::Crowd {
+                people: (size as f64 * share).round() as u64,
+                at: self.clock(r.at.0, c_at, &path("crowd.at"), "at")?,
+                spread: self.dist(&r.spread, &path("crowd.spread"))?,
+            });
+        }
+        if let Some(curve) = &c.curve {
+            let (share, start, dist) = self.curve(curve, &path("curve"))?;
+            part_shares += share;
+            arrivals.push(ArrivalPart::Curve { people: (size as f64 * share).round() as u64, start, curve: dist });
+        }
+        if part_shares > 1.0 + 1e-9 {
+            return Err(err(
+                "crowd",
+                format!(
+                    "the crowd and curve shares sum to {part_shares}; they are shares of the category and must sum to at most 1"
+                ),
+            ));
+        }
+        for (i, wave) in c.waves.iter().enumerate() {
+            let r = wave.get_ref();
+            let w_at = wave.span().start;
+            let wpath = |key: &str| path(&format!("waves[{}].{key}", i + 1));
+            let recipients = int_in(Some(r.recipients), 0, 0, 4_000_000_000)
+                .map_err(|m| self.map.error_on_line(w_at, &wpath("recipients"), m))?
+                as u64;
+            let react = probability(r.react).map_err(|m| self.map.error_on_line(w_at, &wpath("react"), m))?;
+            arrivals.push(ArrivalPart::Wave {
+                recipients,
+                react,
+                at: self.clock(r.at.0, w_at, &wpath("at"), "at")?,
+                delay: self.dist(&r.delay, &wpath("delay"))?,
+            });
+        }
+        let mut windows = Vec::new();
+        for (i, w) in c.windows.iter().enumerate() {
+            let w_at = w.span().start;
+            let wpath = |key: &str| path(&format!("windows[{}].{key}", i + 1));
+            let from = w
+                .get_ref()
+                .from
+                .0
+                .resolve(self.start_date())
+                .map_err(|m| self.map.error_on_line(w_at, &wpath("from"), m))?;
+            let to = w
+                .get_ref()
+                .to
+                .0
+                .resolve(self.start_date())
+                .map_err(|m| self.map.error_on_line(w_at, &wpath("to"), m))?;
+            if c.daily_windows.unwrap_or(false) {
+                let day = 86_400.0;
+                let (from, to) = (from % day, if to % day == 0.0 && to > 0.0 { day } else { to % day });
+                let mut offset = 0.0;
+                while offset < self.duration() {
+                    if to > from {
+                        windows.push((offset + from, offset + to));
+                    } else {
+                        // Overnight: e.g. 20:00 to 08:00.
+                        windows.push((offset, offset + to));
+                        windows.push((offset + from, offset + day));
+                    }
+                    offset += day;
+                }
+            } else {
+                if to <= from {
+                    return Err(self.map.error_on_line(w_at, &wpath("to"), "must be after `from`"));
+                }
+                windows.push((from, to));
+            }
+        }
+        Ok(Category { name: c.name.clone(), size, applications_each, arrivals, windows, behaviour })
+    }
+
+    /// A daily curve: relative weights at clock times, turned into the
+    /// distribution of first-attempt times (a piecewise-linear CDF).
+    fn curve(
+        &self,
+        spanned: &Spanned<RawCurve>,
+        path: &str,
+    ) -> Result<(f64, Seconds, TimeDistribution), ScenarioError> {
+        let at = spanned.span().start;
+        let c = spanned.get_ref();
+        let err = |key: &str, m: String| self.map.error_at(at, &format!("{path}.{key}"), key, m);
+        let share = probability(c.share).map_err(|m| err("share", m))?;
+        let linear = match c.shape.as_deref() {
+            None | Some("step") => false,
+            Some("linear") => true,
+            Some(other) => {
+                return Err(err("shape", format!("\"{other}\" is not a curve shape; allowed: step, linear")));
+            }
+        };
+        if c.profile.len() < 2 {
+            return Err(err("profile", "needs at least 2 points: the weight holds from each point to the next, and the last point ends the curve".into()));
+        }
+        let mut points: Vec<(Seconds, f64)> = Vec::with_capacity(c.profile.len());
+        for (i, p) in c.profile.iter().enumerate() {
+            let key = format!("{path}.profile[{}]", i + 1);
+            let t = self.clock(p.get_ref().at.0, p.span().start, &format!("{key}.at"), "at")?;
+            let w = p.get_ref().weight;
+            if !(w >= 0.0 && w.is_finite()) {
+                return Err(self.map.error_on_line(
+                    p.span().start,
+                    &format!("{key}.weight"),
+                    format!("must be a number >= 0; got {w}"),
+                ));
+            }
+            if points.last().is_some_and(|(prev, _)| t <= *prev) {
+                return Err(self.map.error_on_line(
+                    p.span().start,
+                    &format!("{key}.at"),
+                    "points must be in strictly increasing time order",
+                ));
+            }
+            points.push((t, w));
+        }
+        let start = points[0].0;
+        // Cumulative mass at each point; a linear segment is split in eight so
+        // the piecewise-linear CDF follows its quadratic closely.
+        let mut cdf = vec![(0.0, 0.0)];
+        let mut mass = 0.0;
+        for pair in points.windows(2) {
+            let ((t0, w0), (t1, w1)) = (pair[0], pair[1]);
+            let pieces = if linear { 8 } else { 1 };
+            for k in 1..=pieces {
+                let f = f64::from(k) / f64::from(pieces);
+                let t = t0 + f * (t1 - t0);
+                mass += if linear {
+                    let wa = w0 + (w1 - w0) * (f - 1.0 / f64::from(pieces));
+                    let wb = w0 + (w1 - w0) * f;
+                    0.5 * (wa + wb) * (t1 - t0) / f64::from(pieces)
+                } else {
+                    w0 * (t1 - t0) / f64::from(pieces)
+                };
+                cdf.push((t - start, mass));
+            }
+        }
+        if mass <= 0.0 {
+            return Err(err("profile", "all weights are zero: nobody would arrive".into()));
+        }
+        let cdf: Vec<(f64, f64)> = cdf.into_iter().map(|(t, m)| (t, m / mass)).collect();
+        let dist = TimeDistribution::empirical_cdf(cdf).map_err(|e| err("profile", e.to_string()))?;
+        Ok((share, start, dist))
+    }
+
+    fn behaviour(&self, spanned: &Spanned<RawBehaviour>) -> Result<Behaviour, ScenarioError> {
+        let at = spanned.span().start;
+        let b = spanned.get_ref();
+        let path = |key: &str| format!("behaviour[{}].{key}", b.name);
+        let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
+        let prob = |key: &str, v: Option<f64>| probability(v.unwrap_or(0.0)).map_err(|m| err(key, m));
+        let retry_delay = match (&b.retry_delay, &b.backoff) {
+            (Some(d), None) => RetryDelay::Reload(self.dist(d, &path("retry_delay"))?),
+            (None, Some(bo)) => {
+                let r = bo.get_ref();
+                if r.base.0 <= 0.0 || r.cap.0 < r.base.0 {
+                    return Err(err(
+                        "backoff",
+                        format!(
+                            "needs 0 < base <= cap; got base {} and cap {}",
+                            format_duration(r.base.0),
+                            format_duration(r.cap.0)
+                        ),
+                    ));
+                }
+                RetryDelay::Backoff { base: r.base.0, cap: r.cap.0, jitter: r.jitter.unwrap_or(true) }
+            }
+            (Some(_), Some(_)) => {
+                return Err(err("backoff", "give either `retry_delay` (reload) or `backoff`, not both".into()));
+            }
+            (None, None) => {
+                return Err(err(
+                    "retry_delay",
+                    "needs `retry_delay` (a distribution) or `backoff = { base, cap, jitter }`".into(),
+                ));
+            }
+        };
+        let return_probability = probability(b.return_probability).map_err(|m| err("return_probability", m))?;
+        let return_delay = match &b.return_delay {
+            Some(d) => self.dist(d, &path("return_delay"))?,
+            None if return_probability > 0.0 => {
+                return Err(err("return_delay", "people who come back need a `return_delay` distribution".into()));
+            }
+            None => TimeDistribution::deterministic(0.0).map_err(|e| err("return_delay", e.to_string()))?,
+        };
+        Ok(Behaviour {
+            timeout: self.dist(&b.timeout, &path("timeout"))?,
+            retries: int_in(Some(b.retries), 0, 0, 255).map_err(|m| err("retries", m))? as u32,
+            retry_delay,
+            tabs: int_in(b.tabs, 1, 1, 50).map_err(|m| err("tabs", m))? as u32,
+            return_probability,
+            return_delay,
+            max_visits: int_in(b.max_visits, 1, 1, 255).map_err(|m| err("max_visits", m))? as u32,
+            phone_after_failure: prob("phone_after_failure", b.phone_after_failure)?,
+            social_after_failure: prob("social_after_failure", b.social_after_failure)?,
+            phone_on_give_up: prob("phone_on_give_up", b.phone_on_give_up)?,
+            social_on_give_up: prob("social_on_give_up", b.social_on_give_up)?,
+        })
+    }
+
+    fn edge(&self, raw: Option<&Spanned<RawEdge>>, steps: &[Step]) -> Result<Edge, ScenarioError> {
+        let at = raw.map_or(0, |e| e.span().start);
+        let err = |key: &str, m: String| self.map.error_at(at, &format!("edge.{key}"), key, m);
+        let e = raw.map(Spanned::get_ref);
+        let capacity = e.and_then(|e| e.capacity).map_or(f64::INFINITY, |r| r.0);
+        if capacity <= 0.0 {
+            return Err(err("capacity", "must be > 0 requests per second (omit it for an unlimited edge)".into()));
+        }
+        let static_hit_ratio =
+            probability(e.and_then(|e| e.static_hit_ratio).unwrap_or(0.0)).map_err(|m| err("static_hit_ratio", m))?;
+        let actions = e.and_then(|e| e.viewer_actions.as_ref());
+        let viewer_actions = [
+            actions.and_then(|a| a.view).unwrap_or(1.0),
+            actions.and_then(|a| a.modify).unwrap_or(0.0),
+            actions.and_then(|a| a.delete).unwrap_or(0.0),
+            actions.and_then(|a| a.submit).unwrap_or(0.0),
+        ];
+        if viewer_actions.iter().any(|v| !(0.0..=1.0).contains(v)) || viewer_actions.iter().sum::<f64>() > 1.0 + 1e-9 {
+            return Err(err(
+                "viewer_actions",
+                format!(
+                    "view, modify, delete and submit are shares from 0 to 1 summing to at most 1; got {viewer_actions:?}"
+                ),
+            ));
+        }
+        Ok(Edge {
+            capacity,
+            burst: e.and_then(|e| e.burst).map_or(1.0, |d| d.0),
+            static_hit_ratio,
+            latency: e.and_then(|e| e.latency).map_or(0.03, |d| d.0),
+            cacheable_steps: match e.and_then(|e| e.cacheable_personal_steps.as_deref()) {
+                None => 0,
+                Some(names) => step_set(Some(names), steps).map_err(|m| err("cacheable_personal_steps", m))?,
+            },
+            personal_ttl: e.and_then(|e| e.personal_ttl).map_or(600.0, |d| d.0),
+            viewer_actions,
+        })
+    }
+
+    fn waiting_room(&self, spanned: &Spanned<RawWaitingRoom>) -> Result<WaitingRoom, ScenarioError> {
+        let at = spanned.span().start;
+        let r = spanned.get_ref();
+        let err = |key: &str, m: String| self.map.error_at(at, &format!("waiting_room.{key}"), key, m);
+        let admission = match (r.admission_rate, r.max_sessions) {
+            (Some(rate), None) if rate.0 > 0.0 => Admission::Rate(rate.0),
+            (Some(_), None) => return Err(err("admission_rate", "must be > 0 per second".into())),
+            (None, Some(n)) => {
+                Admission::Sessions(int_in(Some(n), 0, 1, 100_000_000).map_err(|m| err("max_sessions", m))? as u32)
+            }
+            _ => {
+                return Err(err(
+                    "admission_rate",
+                    "give exactly one of `admission_rate` (e.g. \"100/s\") or `max_sessions`".into(),
+                ));
+            }
+        };
+        Ok(WaitingRoom {
+            admission,
+            opens_at: match r.opens_at {
+                Some(c) => self.clock(c.0, at, "waiting_room.opens_at", "opens_at")?,
+                None => 0.0,
+            },
+            session_limit: r.session_limit.map(|d| d.0),
+            patience: r.patience.as_ref().map(|p| self.dist(p, "waiting_room.patience")).transpose()?,
+        })
+    }
+
+    fn intervention(
+        &self,
+        spanned: &Spanned<RawIntervention>,
+        index: usize,
+        tiers: &[&str],
+        categories: &[&str],
+        steps: &[Step],
+        has_room: bool,
+    ) -> Result<Intervention, ScenarioError> {
+        let at = spanned.span().start;
+        let r = spanned.get_ref();
+        let path = |key: &str| format!("intervention[{}].{key}", index + 1);
+        let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
+        let time = self.clock(r.at.0, at, &path("at"), "at")?;
+        let tier = || -> Result<usize, ScenarioError> {
+            let name = r.tier.as_deref().ok_or_else(|| err("tier", format!("\"{}\" needs `tier`", r.action)))?;
+            tiers
+                .iter()
+                .position(|t| *t == name)
+                .ok_or_else(|| err("tier", format!("no tier is called \"{name}\"; tiers: {}", tiers.join(", "))))
+        };
+        let category = || -> Result<usize, ScenarioError> {
+            let name =
+                r.category.as_deref().ok_or_else(|| err("category", format!("\"{}\" needs `category`", r.action)))?;
+            categories.iter().position(|c| *c == name).ok_or_else(|| {
+                err("category", format!("no category is called \"{name}\"; categories: {}", categories.join(", ")))
+            })
+        };
+        let rate = || {
+            r.rate
+                .map(|x| x.0)
+                .filter(|x| *x > 0.0)
+                .ok_or_else(|| err("rate", format!("\"{}\" needs `rate` > 0, e.g. \"100/s\"", r.action)))
+        };
+        let needs_room = |action: &str| {
+            if has_room { Ok(()) } else { Err(err("action", format!("\"{action}\" needs a [waiting_room]"))) }
+        };
+        let action = match r.action.as_str() {
+            "close_portal" => Action::ClosePortal,
+            "open_portal" => Action::OpenPortal,
+            "cache_personal_pages" | "bypass_personal_pages" => Action::CacheRule {
+                steps: step_set(r.steps.as_deref(), steps).map_err(|m| err("steps", m))?,
+                cacheable: r.action == "cache_personal_pages",
+            },
+            "set_workers" => {
+                let workers = r.workers.ok_or_else(|| err("workers", "\"set_workers\" needs `workers`".into()))?;
+                let workers = int_in(Some(workers), 0, 0, 10_000_000).map_err(|m| err("workers", m))? as u32;
+                Action::SetWorkers { tier: tier()?, workers }
+            }
+            "admission_rate" => {
+                needs_room("admission_rate")?;
+                Action::AdmissionRate(rate()?)
+            }
+            "max_sessions" => {
+                needs_room("max_sessions")?;
+                let n = r.sessions.ok_or_else(|| err("sessions", "\"max_sessions\" needs `sessions`".into()))?;
+                Action::MaxSessions(int_in(Some(n), 0, 1, 100_000_000).map_err(|m| err("sessions", m))? as u32)
+            }
+            "edge_capacity" => Action::EdgeCapacity(rate()?),
+            "open_category" => Action::OpenCategory(category()?),
+            "close_category" => Action::CloseCategory(category()?),
+            other => {
+                return Err(err(
+                    "action",
+                    format!(
+                        "\"{other}\" is not an intervention; allowed: close_portal, open_portal, cache_personal_pages, \
+                         bypass_personal_pages, set_workers, admission_rate, max_sessions, edge_capacity, open_category, close_category"
+                    ),
+                ));
+            }
+        };
+        Ok(Intervention { at: time, action, label: r.label.clone().unwrap_or_else(|| r.action.replace('_', " ")) })
+    }
+}
