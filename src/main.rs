@@ -15,7 +15,8 @@ use std::process::ExitCode;
 
 /// The scenario `clickday run` uses when given none, built into the binary
 /// so that the command works from any folder.
-const DEFAULT_SCENARIO: (&str, &str) = ("scenarios/portal-queue.toml", include_str!("../scenarios/portal-queue.toml"));
+const DEFAULT_SCENARIO: (&str, &str) =
+    ("scenarios/inps-2020-04-01.toml", include_str!("../scenarios/inps-2020-04-01.toml"));
 
 /// Exit status for bad input (a scenario or argument error), as clap uses
 /// for usage errors.

@@ -57,6 +57,28 @@ pub struct RunRequest<'a> {
     pub replications: u32,
 }
 
+/// The time series of a contact center's channels.
+fn contact_files(
+    scenario: &Scenario,
+    center: &crate::contact::ContactCenter,
+    results: &[crate::contact::ContactResult],
+) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    if center.phone.is_some() {
+        files.push(OutputFile {
+            name: "phone_intervals.csv",
+            bytes: export::contact::phone_intervals(scenario, center, results),
+        });
+    }
+    if center.social.is_some() {
+        files.push(OutputFile {
+            name: "social_intervals.csv",
+            bytes: export::contact::social_intervals(scenario, center, results),
+        });
+    }
+    files
+}
+
 /// Runs a scenario's replications in the current rayon pool and renders its
 /// outputs. `on_done` is called once per finished replication.
 pub fn run_scenario(request: RunRequest<'_>, on_done: &(dyn Fn() + Sync)) -> Result<RunOutput, RunError> {
@@ -75,29 +97,34 @@ pub fn run_scenario(request: RunRequest<'_>, on_done: &(dyn Fn() + Sync)) -> Res
         }
         Model::LaunchDay(day) => {
             let results = crate::launch::run_replications(day, seed, replications, on_done)?;
-            let estimates = crate::launch::estimate(&results);
-            let files = vec![
+            let mut estimates = crate::launch::estimate(&results);
+            let mut files = vec![
                 OutputFile { name: "intervals.csv", bytes: export::launch::intervals(scenario, &results) },
                 OutputFile { name: "tiers.csv", bytes: export::launch::tiers(scenario, day, &results) },
                 OutputFile { name: "contacts.csv", bytes: export::launch::contacts(scenario, &results) },
                 OutputFile { name: "replications.csv", bytes: export::launch::replication_summary(scenario, &results) },
-                OutputFile { name: "summary.csv", bytes: export::csv::estimates(scenario, &estimates) },
             ];
-            let summary = export::launch::summary_table(scenario, day, &estimates, replications);
-            (files, summary, results.iter().map(|r| r.events).sum())
+            let mut summary = export::launch::summary_table(scenario, day, &estimates, replications);
+            let mut events: u64 = results.iter().map(|r| r.events).sum();
+            if let Some(center) = &day.contact_center {
+                // Replication r of the contact center receives the people
+                // replication r of the portal failed.
+                let demand = |r: u64| Some(results[r as usize].contact_demand());
+                let contacts = crate::contact::run_replications(center, demand, seed, replications, &|| {})?;
+                let contact_estimates = crate::contact::estimate(&contacts);
+                files.extend(contact_files(scenario, center, &contacts));
+                summary.push('\n');
+                summary.push_str(&export::contact::summary_table(scenario, center, &contact_estimates, replications));
+                events += contacts.iter().map(|r| r.events).sum::<u64>();
+                estimates.extend(contact_estimates);
+            }
+            files.push(OutputFile { name: "summary.csv", bytes: export::csv::estimates(scenario, &estimates) });
+            (files, summary, events)
         }
         Model::Contact(center) => {
             let results = crate::contact::run_replications(center, |_| None, seed, replications, on_done)?;
             let estimates = crate::contact::estimate(&results);
-            let mut files = Vec::new();
-            if center.phone.is_some() {
-                let bytes = export::contact::phone_intervals(scenario, center, &results);
-                files.push(OutputFile { name: "phone_intervals.csv", bytes });
-            }
-            if center.social.is_some() {
-                let bytes = export::contact::social_intervals(scenario, center, &results);
-                files.push(OutputFile { name: "social_intervals.csv", bytes });
-            }
+            let mut files = contact_files(scenario, center, &results);
             files.push(OutputFile {
                 name: "replications.csv",
                 bytes: export::contact::replication_summary(scenario, &results),

@@ -4,26 +4,32 @@ use crate::util::clickday;
 use predicates::prelude::*;
 
 #[test]
-fn run_without_arguments_runs_the_bundled_default_and_writes_csv() {
+fn run_without_arguments_replays_1_april_2020_and_writes_csv() {
     let dir = tempfile::tempdir().unwrap();
     clickday()
-        .args(["run", "-r", "2", "--out"])
+        .args(["run", "-r", "1", "--out"])
         .arg(dir.path())
         .assert()
         .success()
-        .stdout(predicate::str::contains("portal-queue").and(predicate::str::contains("utilisation")));
-    let out = dir.path().join("portal-queue");
+        .stdout(predicate::str::contains("inps-2020-04-01").and(predicate::str::contains("applications completed")));
+    let out = dir.path().join("inps-2020-04-01");
     let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
     let header = intervals.lines().next().unwrap();
-    assert!(header.starts_with("scenario,replication,interval,start_s,end_s,clock,scope,arrivals"));
-    // 96 quarter-hours x (3 stations + network) x 2 replications, plus header.
-    assert_eq!(intervals.lines().count(), 1 + 96 * 4 * 2);
-    assert!(intervals.contains("2020-03-25 10:00:00"));
+    assert!(
+        header.starts_with("scenario,replication,interval,start_s,end_s,clock,visits_started,first_arrivals,requests")
+    );
+    // 25 hours of 5-minute rows, plus the header.
+    assert_eq!(intervals.lines().count(), 1 + 25 * 12);
+    assert!(intervals.contains("2020-04-01 10:00:00") && intervals.contains("2020-04-02 00:55:00"));
+    for file in ["tiers.csv", "contacts.csv", "phone_intervals.csv", "social_intervals.csv", "replications.csv"] {
+        assert!(std::fs::metadata(out.join(file)).unwrap().len() > 100, "{file}");
+    }
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(summary.starts_with("scenario,scope,metric,mean,ci95_low,ci95_high,ci95_half_width,replications\n"));
+    assert!(summary.contains("portal,applications_by_d2_01:00,"));
     let meta: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
-    assert_eq!(meta["replications"], 2);
-    assert_eq!(meta["scenario_source"], "bundled:scenarios/portal-queue.toml");
+    assert_eq!(meta["replications"], 1);
+    assert_eq!(meta["scenario_source"], "bundled:scenarios/inps-2020-04-01.toml");
     // No temporary files are left behind.
     let leftovers: Vec<_> = std::fs::read_dir(&out)
         .unwrap()

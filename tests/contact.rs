@@ -394,13 +394,11 @@ fn the_rdc_scenario_replays_a_backlog_of_thousands_and_the_surge_team_clears_it(
 }
 
 #[test]
-fn the_inps_contact_fragment_parses_and_runs_inside_the_day() {
-    let fragment = std::fs::read_to_string("scenarios/contact-inps-2020-04-01.fragment.toml").unwrap();
-    let text = format!(
-        "name = \"inps-contact\"\nstart_date = \"2020-04-01\"\nduration = \"25h\"\ninterval = \"1h\"\n{fragment}"
-    );
-    let s = parse_scenario("contact-inps.toml", &text).unwrap_or_else(|e| panic!("{e}"));
-    let Model::Contact(c) = &s.model else { panic!("not a contact scenario") };
+fn the_inps_day_carries_its_contact_center() {
+    let text = std::fs::read_to_string("scenarios/inps-2020-04-01.toml").unwrap();
+    let s = parse_scenario("scenarios/inps-2020-04-01.toml", &text).unwrap_or_else(|e| panic!("{e}"));
+    let Model::LaunchDay(day) = &s.model else { panic!("not a launch day") };
+    let c = day.contact_center.as_ref().expect("the day models its contact center");
     let phone = c.phone.as_ref().unwrap();
     assert_eq!(phone.agents.max(), 400);
     assert_eq!(phone.agents.staff_seconds(86_400.0), 800.0 * 5.5 * 3600.0);

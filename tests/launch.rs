@@ -393,3 +393,40 @@ fn coherency_makes_a_saturated_tier_slower_than_an_ideal_one() {
     let (ideal, slowed) = (run(&base, 0), run(&thrashing, 0));
     assert!(completed(&slowed) < 0.8 * completed(&ideal), "{} vs {}", completed(&slowed), completed(&ideal));
 }
+
+#[test]
+fn every_bundled_scenario_parses_including_the_variants() {
+    let resolve = |name: &str| std::fs::read_to_string(format!("scenarios/{name}")).map_err(|e| e.to_string());
+    let mut parsed = 0;
+    for entry in std::fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let label = path.display().to_string();
+            clickday::scenario::parse_scenario_with_includes(&label, &text, &resolve)
+                .unwrap_or_else(|e| panic!("{label}: {e}"));
+            parsed += 1;
+        }
+    }
+    assert!(parsed >= 11, "only {parsed} scenarios");
+}
+
+#[test]
+fn a_variant_inherits_its_base_and_errors_point_at_the_file_that_set_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("base.toml"), portal(3, 4, "")).unwrap();
+    let variant = "extends = \"base.toml\"\nname = \"variant\"\n\n[edge]\nstatic_hit_ratio = 1.5\n";
+    std::fs::write(dir.path().join("variant.toml"), variant).unwrap();
+    let output = clickday().arg("run").arg(dir.path().join("variant.toml")).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("variant.toml:5: edge.static_hit_ratio: must be a probability"), "{stderr}");
+    std::fs::write(dir.path().join("variant.toml"), "extends = \"base.toml\"\nname = \"variant\"\n").unwrap();
+    clickday()
+        .args(["run", "-r", "1", "--out"])
+        .arg(dir.path())
+        .arg(dir.path().join("variant.toml"))
+        .assert()
+        .success();
+    assert!(dir.path().join("variant/intervals.csv").exists());
+}

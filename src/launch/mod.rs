@@ -64,6 +64,9 @@ pub struct LaunchDay {
     pub interventions: Vec<Intervention>,
     /// Times at which the summary reports applications completed so far.
     pub report_times: Vec<Seconds>,
+    /// The phone line and social channels that receive the people the
+    /// portal failed, if the scenario models them.
+    pub contact_center: Option<crate::contact::ContactCenter>,
 }
 
 /// A group of eligible people who share an access window and a behaviour.

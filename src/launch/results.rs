@@ -128,6 +128,15 @@ pub struct ApplicantBalance {
     pub in_flight: u64,
 }
 
+impl LaunchResult {
+    /// The contacts this replication generated, as the contact center's
+    /// external demand (one bin per minute).
+    pub fn contact_demand(&self) -> crate::contact::ContactDemand {
+        let [phone, social] = &self.contacts_per_minute;
+        crate::contact::ContactDemand { bin: 60.0, phone: phone.clone(), social: social.clone() }
+    }
+}
+
 /// Everything one replication observed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaunchResult {

@@ -28,7 +28,7 @@ pub(super) struct Builder<'a> {
 }
 
 /// The include resolver of a scenario parsed from text alone.
-fn no_includes(name: &str) -> Result<String, String> {
+pub(super) fn no_includes(name: &str) -> Result<String, String> {
     Err(format!(
         "this scenario refers to the file \"{name}\", but it was parsed without access to files \
          (load it with parse_scenario_with_includes)"
@@ -121,7 +121,12 @@ impl<'a> Builder<'a> {
             if warmup > 0.0 {
                 return Err(self.top("warmup", "a launch day is reported from its first minute: warmup must be \"0s\""));
             }
-            let launch = self.launch(&raw.launch_sections(), run)?;
+            let mut launch = self.launch(&raw.launch_sections(), run)?;
+            if let Some(contact) = &raw.contact {
+                let max_in_system = int_in(raw.max_in_system, i64::from(DEFAULT_MAX_IN_SYSTEM), 1, 1_000_000_000)
+                    .map_err(|m| self.top("max_in_system", m))? as u32;
+                launch.contact_center = Some(super::contact::build_contact(&self, contact, run, max_in_system)?);
+            }
             let rows = (duration / interval).ceil() * (launch.tiers.len() as f64 + 1.0) * f64::from(replications);
             self.check_rows(rows)?;
             Model::LaunchDay(Box::new(launch))

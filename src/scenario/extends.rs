@@ -16,6 +16,7 @@ const MAX_DEPTH: usize = 8;
 
 /// A scenario file after following `extends`: the merged text to parse,
 /// and the files it came from (extending file first) to locate errors.
+#[derive(Debug)]
 pub(crate) struct Extended {
     /// The merged scenario, as TOML text.
     pub text: String,
@@ -37,10 +38,20 @@ pub(crate) fn resolve_extends(
         let Some(base) = table.get("extends") else { break };
         let map = SourceMap { file: &current_file, text: &current_text };
         let Value::String(base) = base else {
-            return Err(map.error_at(0, "extends", "extends", "must be the path of the scenario this one extends, as a string"));
+            return Err(map.error_at(
+                0,
+                "extends",
+                "extends",
+                "must be the path of the scenario this one extends, as a string",
+            ));
         };
         if chain.iter().any(|(name, _)| name == base) || chain.len() > MAX_DEPTH {
-            return Err(map.error_at(0, "extends", "extends", format!("\"{base}\" makes a loop or a chain deeper than {MAX_DEPTH} files")));
+            return Err(map.error_at(
+                0,
+                "extends",
+                "extends",
+                format!("\"{base}\" makes a loop or a chain deeper than {MAX_DEPTH} files"),
+            ));
         }
         let base_text = resolve(base).map_err(|m| map.error_at(0, "extends", "extends", m))?;
         tables.push(parse_table(base, &base_text)?);
@@ -205,9 +216,15 @@ mod tests {
     fn errors_are_located_in_the_file_that_set_the_key() {
         let child = "extends = \"base.toml\"\n\n[[tier]]\nname = \"app\"\nworkers = -1\n";
         let ext = resolve_extends("child.toml", child, &resolver).unwrap().unwrap();
-        let error = ScenarioError { file: "merged".into(), line: Some(99), key: "tier[app].workers".into(), message: "m".into() };
+        let error = ScenarioError {
+            file: "merged".into(),
+            line: Some(99),
+            key: "tier[app].workers".into(),
+            message: "m".into(),
+        };
         assert_eq!(ext.relocate(error).to_string(), "child.toml:5: tier[app].workers: m");
-        let error = ScenarioError { file: "merged".into(), line: Some(99), key: "edge.latency".into(), message: "m".into() };
+        let error =
+            ScenarioError { file: "merged".into(), line: Some(99), key: "edge.latency".into(), message: "m".into() };
         assert_eq!(ext.relocate(error).to_string(), "base.toml:6: edge.latency: m");
         assert_eq!(locate(BASE, "tier[2].workers"), Some(14));
         assert_eq!(locate(BASE, "duration"), Some(2));

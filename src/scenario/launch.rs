@@ -326,6 +326,7 @@ impl Builder<'_> {
             waiting_room,
             interventions,
             report_times,
+            contact_center: None,
         };
         let applicants = day.max_applicants() as f64;
         let planned = applicants * PLANNED_BYTES_PER_APPLICANT;

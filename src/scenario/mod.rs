@@ -12,6 +12,7 @@
 mod build;
 mod contact;
 mod error;
+mod extends;
 mod launch;
 mod raw;
 
@@ -68,9 +69,7 @@ impl Scenario {
 /// Parses and validates the scenario `text`, read from `file` (the name is
 /// used only in error messages).
 pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
-    let map = SourceMap { file, text };
-    let raw: raw::RawScenario = toml::from_str(text).map_err(|e| map.toml_error(&e))?;
-    build::Builder::new(map).build(raw)
+    parse_scenario_with_includes(file, text, &build::no_includes)
 }
 
 /// [`parse_scenario`] for a scenario that may refer to other files (a
@@ -79,6 +78,17 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioError>
 /// file's text, or to a one-line reason it cannot; the caller decides where
 /// names point (the command line reads them relative to the scenario file).
 pub fn parse_scenario_with_includes(
+    file: &str,
+    text: &str,
+    resolve: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<Scenario, ScenarioError> {
+    if let Some(extended) = extends::resolve_extends(file, text, resolve)? {
+        return parse_text(file, &extended.text, resolve).map_err(|e| extended.relocate(e));
+    }
+    parse_text(file, text, resolve)
+}
+
+fn parse_text(
     file: &str,
     text: &str,
     resolve: &dyn Fn(&str) -> Result<String, String>,
