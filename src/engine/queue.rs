@@ -8,8 +8,11 @@ pub struct Scheduled<E> {
     /// Simulated time at which the event fires, in seconds.
     pub time: Seconds,
     /// Insertion sequence number: breaks ties between equal times in
-    /// first-scheduled, first-fired order.
-    pub seq: u64,
+    /// first-scheduled, first-fired order. It is 32 bits and compared with
+    /// wrap-around, which keeps an entry at 24 bytes instead of 32 (a third
+    /// more entries per cache line) and stays exact as long as two events
+    /// due at the same instant were scheduled fewer than 2^31 events apart.
+    pub seq: u32,
     /// The model's event.
     pub event: E,
 }
@@ -25,8 +28,10 @@ pub struct Scheduled<E> {
 /// applicant due back in an hour holds one), and a single heap of that size
 /// spends its time on cache misses. So the queue is a hierarchical timing
 /// wheel in front of a small heap:
-/// - the *near* heap (4-ary) holds only the events of the current slot,
-///   1/64 s wide: a few dozen even at thousands of events per second;
+/// - the *near* heap (4-ary) holds the events of the current slot, 1/64 s
+///   wide (a few dozen even at thousands of events per second), and any
+///   event scheduled while it held fewer than 64: with few events pending
+///   it is the whole queue;
 /// - a *fine* ring of 4,096 slots holds the next 64 seconds, unsorted;
 /// - a *coarse* ring of 4,096 slots of 64 s each holds the next three days;
 /// - an *overflow* heap holds anything further.
@@ -58,6 +63,14 @@ pub struct EventQueue<E> {
 const SLOTS_PER_SECOND: f64 = 64.0;
 /// Slots per ring; a coarse slot spans one whole fine ring.
 const RING: u64 = 1 << 12;
+/// Events scheduled straight into the near heap while it is this small.
+const NEAR_DIRECT: usize = 64;
+
+/// The fine slot of a time.
+#[inline]
+fn slot_of(time: Seconds) -> u64 {
+    (time * SLOTS_PER_SECOND) as u64
+}
 
 impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
@@ -103,16 +116,19 @@ impl<E: Copy> EventQueue<E> {
         debug_assert!(!time.is_nan(), "event scheduled at NaN");
         debug_assert!(time >= self.now, "event scheduled in the past: {time} < {}", self.now);
         let time = if time >= self.now { time } else { self.now };
-        let seq = self.next_seq;
+        let seq = self.next_seq as u32;
         self.next_seq += 1;
         self.place(Scheduled { time, seq, event });
     }
 
-    /// Puts an entry on the level that covers its time.
+    /// Puts an entry on the level that covers its time. While few events
+    /// are pending they all go straight into the near heap: a small heap is
+    /// the fastest structure there is, and the rings only pay off once it
+    /// would grow large.
     #[inline]
     fn place(&mut self, entry: Scheduled<E>) {
-        let slot = (entry.time * SLOTS_PER_SECOND) as u64;
-        if slot < self.cursor {
+        let slot = slot_of(entry.time);
+        if slot < self.cursor || self.near.len() < NEAR_DIRECT {
             self.near.push(entry);
         } else if slot < self.coarse_cursor * RING {
             self.fine[(slot % RING) as usize].push(entry);
@@ -131,15 +147,32 @@ impl<E: Copy> EventQueue<E> {
         self.schedule(self.now + delay, event);
     }
 
-    /// Moves slots down into the near heap until it holds the earliest event
-    /// (or nothing is pending). Returns false when the queue is empty.
+    /// Moves slots down into the near heap until its first event is the
+    /// earliest of all (or nothing is pending). Returns false when the queue
+    /// is empty.
+    ///
+    /// Every event on a ring or in the overflow lies at or after the slot
+    /// `cursor`; the near heap may also hold later events (see [`place`]).
+    /// So the near heap's first event may be popped once its slot is before
+    /// the cursor, or once nothing else is pending.
+    ///
+    /// [`place`]: Self::place
     #[inline]
     fn ready(&mut self) -> bool {
-        while self.near.is_empty() {
-            if self.cursor < self.coarse_cursor * RING {
+        loop {
+            let near_slot = self.near.peek().map(|e| slot_of(e.time));
+            if near_slot.is_some_and(|s| s < self.cursor) {
+                return true;
+            }
+            if self.in_fine == 0 && self.in_coarse == 0 && self.overflow.is_empty() {
+                return near_slot.is_some();
+            }
+            let fine_end = self.coarse_cursor * RING;
+            if self.cursor < fine_end {
                 if self.in_fine == 0 {
-                    // Nothing on the fine ring: skip to its end.
-                    self.cursor = self.coarse_cursor * RING;
+                    // Nothing on the fine ring: skip to its end, or just past
+                    // the near heap's first event if that comes sooner.
+                    self.cursor = near_slot.map_or(fine_end, |s| (s + 1).min(fine_end));
                     continue;
                 }
                 let slot = (self.cursor % RING) as usize;
@@ -153,10 +186,12 @@ impl<E: Copy> EventQueue<E> {
             }
             // The fine ring is used up: spread the next coarse slot onto it.
             if self.in_coarse == 0 {
-                let Some(first) = self.overflow.peek() else { return false };
-                let slot = (first.time * SLOTS_PER_SECOND) as u64 / RING;
-                self.coarse_cursor = self.coarse_cursor.max(slot);
-                self.cursor = self.coarse_cursor * RING;
+                // Jump to the coarse slot of the earliest event left.
+                let first = [near_slot, self.overflow.peek().map(|e| slot_of(e.time))].into_iter().flatten().min();
+                if let Some(first) = first {
+                    self.coarse_cursor = self.coarse_cursor.max(first / RING);
+                    self.cursor = self.coarse_cursor * RING;
+                }
             }
             let slot = (self.coarse_cursor % RING) as usize;
             self.in_coarse -= self.coarse[slot].len();
@@ -175,7 +210,6 @@ impl<E: Copy> EventQueue<E> {
                 }
             }
         }
-        true
     }
 
     /// Removes and returns the earliest event, advancing the clock to it.
@@ -311,7 +345,7 @@ const ARITY: usize = 4;
 /// first.
 #[inline(always)]
 fn earlier<E>(a: &Scheduled<E>, b: &Scheduled<E>) -> bool {
-    a.time < b.time || (a.time == b.time && a.seq < b.seq)
+    a.time < b.time || (a.time == b.time && (a.seq.wrapping_sub(b.seq) as i32) < 0)
 }
 
 #[cfg(test)]
@@ -355,13 +389,58 @@ mod tests {
         for i in 0..10_000u32 {
             q.schedule(next(), i);
         }
-        let mut last = (0.0, 0u64);
+        let mut last = (0.0, 0u32);
         for i in 0..200_000u32 {
             let s = q.pop().unwrap();
             assert!((s.time, s.seq) > last || i == 0, "out of order at {i}");
             last = (s.time, s.seq);
             q.schedule(s.time + next(), i);
         }
+    }
+
+    #[test]
+    fn matches_a_sorted_reference_across_every_level() {
+        // Delays from microseconds to weeks, with ties, against a plain sort.
+        let mut q = EventQueue::new();
+        let mut x: u64 = 987654321;
+        let mut rand = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut reference: Vec<(f64, u32)> = Vec::new();
+        let mut now = 0.0;
+        let mut popped = Vec::new();
+        for round in 0..200_000u64 {
+            let r = rand();
+            let delay = match r % 6 {
+                0 => 0.0,
+                1 => (r % 1000) as f64 * 1e-4,
+                2 => (r % 1000) as f64 * 0.1,
+                3 => (r % 1000) as f64 * 30.0,
+                4 => (r % 1000) as f64 * 2000.0,
+                _ => 3.0 + (r % 3) as f64,
+            };
+            if r % 3 != 0 || q.is_empty() {
+                let seq = q.scheduled_total() as u32;
+                q.schedule(now + delay, round);
+                reference.push((now + delay, seq));
+            } else {
+                let s = q.pop().unwrap();
+                now = s.time;
+                popped.push((s.time, s.seq));
+            }
+        }
+        while let Some(s) = q.pop() {
+            popped.push((s.time, s.seq));
+        }
+        // Every event came out once, and in (time, seq) order.
+        assert!(popped.windows(2).all(|w| w[0] < w[1]), "out of order");
+        reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut sorted = popped.clone();
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        assert_eq!(sorted, reference);
     }
 
     #[test]
