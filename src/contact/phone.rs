@@ -15,7 +15,9 @@ use super::ContactError;
 use super::intake::{External, Sources};
 use super::results::{PhoneInterval, PhoneResult, PhoneSummary, PhoneTotals, ReasonSummary, at_most_one, ratio};
 use super::{ContactCenter, ContactDemand, PhoneChannel, demand_counts};
-use crate::engine::{EventQueue, RngStreams, SimRng, StreamKey, StreamPurpose};
+use crate::engine::{
+    EventQueue, Mark as ObservationMark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose,
+};
 use crate::stats::{LogHistogram, TimeWeighted};
 use crate::units::Seconds;
 use rand::RngExt;
@@ -223,10 +225,9 @@ struct Phone<'a> {
     interval_wait: LogHistogram,
     warmup_mark: Mark,
     interval_mark: Mark,
-    warmed_up: bool,
-    next_interval_end: Seconds,
     intervals: Vec<PhoneInterval>,
     handled: u64,
+    marks: ObservationMarks,
 }
 
 /// Runs one replication of the phone channel of `center`.
@@ -286,10 +287,9 @@ impl<'a> Phone<'a> {
             interval_wait: LogHistogram::new(),
             warmup_mark: Mark::default(),
             interval_mark: Mark::default(),
-            warmed_up: run.warmup <= 0.0,
-            next_interval_end: run.interval.min(run.duration),
             intervals: Vec::with_capacity((run.duration / run.interval).ceil() as usize),
             handled: 0,
+            marks: ObservationMarks::new(run),
         }
     }
 
@@ -316,17 +316,16 @@ impl<'a> Phone<'a> {
         let run = self.center.run;
         loop {
             let next_time = self.events.peek_time().unwrap_or(f64::INFINITY);
-            if !self.warmed_up && next_time >= run.warmup && run.warmup <= self.next_interval_end {
-                self.end_warmup(run.warmup);
-                continue;
-            }
-            if next_time >= self.next_interval_end {
-                let end = self.next_interval_end;
-                self.close_interval(end);
-                if end >= run.duration {
-                    return Ok(());
+            if let Some(mark) = self.marks.due(next_time) {
+                match mark {
+                    ObservationMark::WarmupEnd(at) => self.end_warmup(at),
+                    ObservationMark::IntervalEnd { at, last } => {
+                        self.close_interval(at);
+                        if last {
+                            return Ok(());
+                        }
+                    }
                 }
-                self.next_interval_end = (end + run.interval).min(run.duration);
                 continue;
             }
             let Some(next) = self.events.pop() else { return Ok(()) };
@@ -625,7 +624,6 @@ impl<'a> Phone<'a> {
     }
 
     fn end_warmup(&mut self, now: Seconds) {
-        self.warmed_up = true;
         self.warmup_mark = self.mark(now);
         self.warmup_reasons.clone_from(&self.reasons);
         self.wait.clear();

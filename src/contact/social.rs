@@ -20,7 +20,9 @@ use super::intake::{External, Sources};
 use super::results::{ReasonSummary, SocialInterval, SocialResult, SocialSummary, SocialTotals, at_most_one, ratio};
 use super::schedule::WorkingClock;
 use super::{ContactCenter, ContactDemand, InboxOrder, SocialChannel, demand_counts};
-use crate::engine::{EventQueue, RngStreams, SimRng, StreamKey, StreamPurpose};
+use crate::engine::{
+    EventQueue, Mark as ObservationMark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose,
+};
 use crate::stats::{LogHistogram, TimeWeighted};
 use crate::units::Seconds;
 use rand::RngExt;
@@ -206,10 +208,9 @@ struct Social<'a> {
     interval_response: LogHistogram,
     warmup_mark: Mark,
     interval_mark: Mark,
-    warmed_up: bool,
-    next_interval_end: Seconds,
     intervals: Vec<SocialInterval>,
     handled: u64,
+    marks: ObservationMarks,
 }
 
 /// Runs one replication of the social channel of `center`.
@@ -271,10 +272,9 @@ impl<'a> Social<'a> {
             interval_response: LogHistogram::new(),
             warmup_mark: Mark::default(),
             interval_mark: Mark::default(),
-            warmed_up: run.warmup <= 0.0,
-            next_interval_end: run.interval.min(run.duration),
             intervals: Vec::with_capacity(rows),
             handled: 0,
+            marks: ObservationMarks::new(run),
         }
     }
 
@@ -299,17 +299,16 @@ impl<'a> Social<'a> {
         let run = self.center.run;
         loop {
             let next_time = self.events.peek_time().unwrap_or(f64::INFINITY);
-            if !self.warmed_up && next_time >= run.warmup && run.warmup <= self.next_interval_end {
-                self.end_warmup(run.warmup);
-                continue;
-            }
-            if next_time >= self.next_interval_end {
-                let end = self.next_interval_end;
-                self.close_interval(end);
-                if end >= run.duration {
-                    return Ok(());
+            if let Some(mark) = self.marks.due(next_time) {
+                match mark {
+                    ObservationMark::WarmupEnd(at) => self.end_warmup(at),
+                    ObservationMark::IntervalEnd { at, last } => {
+                        self.close_interval(at);
+                        if last {
+                            return Ok(());
+                        }
+                    }
                 }
-                self.next_interval_end = (end + run.interval).min(run.duration);
                 continue;
             }
             let Some(next) = self.events.pop() else { return Ok(()) };
@@ -529,7 +528,6 @@ impl<'a> Social<'a> {
     }
 
     fn end_warmup(&mut self, now: Seconds) {
-        self.warmed_up = true;
         self.warmup_mark = self.mark(now);
         self.response.clear();
         self.backlog_peak = self.unanswered();

@@ -17,9 +17,11 @@
 //! schedule more). Typed events keep the loop free of boxed closures and of
 //! allocation per event.
 
+mod marks;
 mod queue;
 mod rng;
 
+pub use marks::{Mark, ObservationMarks};
 pub use queue::{EventQueue, Scheduled};
 pub use rng::{RngStreams, SimRng, StreamKey, StreamPurpose};
 

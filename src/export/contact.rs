@@ -252,7 +252,7 @@ pub fn summary_table(scenario: &Scenario, center: &ContactCenter, estimates: &[E
     let mut section = |scope: &str, title: String, rows: &[(&str, &str, f64, &str)]| {
         let _ = writeln!(out, "{title}");
         for (metric, label, scale, unit) in rows {
-            let value = find(estimates, scope, metric).map_or("-".into(), |e| cell(e, *scale, unit));
+            let value = find(estimates, scope, metric).map_or("-".into(), |e| super::estimate_cell(e, *scale, unit));
             let _ = writeln!(out, "  {label:<24} {value:>20}");
         }
     };
@@ -265,19 +265,4 @@ pub fn summary_table(scenario: &Scenario, center: &ContactCenter, estimates: &[E
         section(SOCIAL_SCOPE, title, &SOCIAL_ROWS);
     }
     out
-}
-
-fn cell(e: &Estimate, scale: f64, unit: &str) -> String {
-    if !e.ci.mean.is_finite() {
-        return "-".into();
-    }
-    let (m, h) = (e.ci.mean * scale, e.ci.half_width * scale);
-    let digits = if m.abs() >= 100.0 {
-        0
-    } else if m.abs() >= 10.0 {
-        1
-    } else {
-        2
-    };
-    if h.is_finite() { format!("{m:.digits$} ± {h:.digits$}{unit}") } else { format!("{m:.digits$}{unit}") }
 }

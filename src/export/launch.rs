@@ -15,55 +15,76 @@ fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// The portal's time series: one row per replication and interval.
-pub fn intervals(scenario: &Scenario, results: &[LaunchResult]) -> Vec<u8> {
+/// One time-series row: its replication, interval, span, the labels of
+/// any extra key columns, and its values.
+struct SeriesRow<'r> {
+    replication: u64,
+    index: usize,
+    start: f64,
+    end: f64,
+    keys: Vec<String>,
+    values: &'r [f64],
+}
+
+/// A time series in CSV: the common key columns (scenario, replication,
+/// interval, start, end, clock), then `keys`, then `columns`.
+fn series<'r>(
+    scenario: &Scenario,
+    keys: &[&str],
+    columns: &[&str],
+    rows: impl Iterator<Item = SeriesRow<'r>>,
+) -> Vec<u8> {
     let mut w = writer();
     let header: Vec<&str> = ["scenario", "replication", "interval", "start_s", "end_s", "clock"]
         .into_iter()
-        .chain(LaunchInterval::COLUMNS)
+        .chain(keys.iter().copied())
+        .chain(columns.iter().copied())
         .collect();
     let _ = w.write_record(&header);
-    for r in results {
-        for row in &r.intervals {
-            let mut record = vec![
-                scenario.name.clone(),
-                r.replication.to_string(),
-                row.index.to_string(),
-                number(row.start),
-                number(row.end),
-                clock_label(row.start, scenario.start_date),
-            ];
-            record.extend(row.values.iter().map(|v| number(*v)));
-            let _ = w.write_record(&record);
-        }
+    for row in rows {
+        let mut record = vec![
+            scenario.name.clone(),
+            row.replication.to_string(),
+            row.index.to_string(),
+            number(row.start),
+            number(row.end),
+            clock_label(row.start, scenario.start_date),
+        ];
+        record.extend(row.keys);
+        record.extend(row.values.iter().map(|v| number(*v)));
+        let _ = w.write_record(&record);
     }
     finish(w)
 }
 
+/// The portal's time series: one row per replication and interval.
+pub fn intervals(scenario: &Scenario, results: &[LaunchResult]) -> Vec<u8> {
+    let rows = results.iter().flat_map(|r| {
+        r.intervals.iter().map(move |row| SeriesRow {
+            replication: r.replication,
+            index: row.index,
+            start: row.start,
+            end: row.end,
+            keys: Vec::new(),
+            values: &row.values,
+        })
+    });
+    series(scenario, &[], &LaunchInterval::COLUMNS, rows)
+}
+
 /// The tiers' time series: one row per replication, interval and tier.
 pub fn tiers(scenario: &Scenario, day: &LaunchDay, results: &[LaunchResult]) -> Vec<u8> {
-    let mut w = writer();
-    let header: Vec<&str> = ["scenario", "replication", "interval", "start_s", "end_s", "clock", "tier"]
-        .into_iter()
-        .chain(TierInterval::COLUMNS)
-        .collect();
-    let _ = w.write_record(&header);
-    for r in results {
-        for row in &r.tiers {
-            let mut record = vec![
-                scenario.name.clone(),
-                r.replication.to_string(),
-                row.index.to_string(),
-                number(row.start),
-                number(row.end),
-                clock_label(row.start, scenario.start_date),
-                day.tiers[row.tier].name.clone(),
-            ];
-            record.extend(row.values.iter().map(|v| number(*v)));
-            let _ = w.write_record(&record);
-        }
-    }
-    finish(w)
+    let rows = results.iter().flat_map(|r| {
+        r.tiers.iter().map(move |row| SeriesRow {
+            replication: r.replication,
+            index: row.index,
+            start: row.start,
+            end: row.end,
+            keys: vec![day.tiers[row.tier].name.clone()],
+            values: &row.values,
+        })
+    });
+    series(scenario, &["tier"], &TierInterval::COLUMNS, rows)
 }
 
 /// Per-replication verdicts in long form.
@@ -129,15 +150,7 @@ pub fn summary_table(scenario: &Scenario, day: &LaunchDay, estimates: &[Estimate
     let width = rows.iter().map(|(_, l, _)| l.len()).max().unwrap_or(0);
     for (metric, label, scale) in rows {
         let Some(e) = find(estimates, PORTAL_SCOPE, &metric) else { continue };
-        let (m, h) = (e.ci.mean * scale, e.ci.half_width * scale);
-        let cell = if !m.is_finite() {
-            "-".to_owned()
-        } else if m.abs() >= 100.0 {
-            format!("{m:.0} ± {h:.0}")
-        } else {
-            format!("{m:.3} ± {h:.3}")
-        };
-        let _ = writeln!(out, "{label:<width$}  {cell}");
+        let _ = writeln!(out, "{label:<width$}  {}", super::estimate_cell(e, scale, ""));
     }
     let _ = write!(out, "interventions:");
     if day.interventions.is_empty() {

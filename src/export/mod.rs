@@ -4,6 +4,8 @@
 //! (a file written atomically, stdout) is the command line's business. That
 //! keeps the formats testable without touching the disk.
 
+use crate::experiment::Estimate;
+
 pub mod contact;
 pub mod csv;
 pub mod json;
@@ -21,4 +23,22 @@ pub fn number(v: f64) -> String {
     } else {
         format!("{v}")
     }
+}
+
+/// An estimate for a terminal table: `mean ± half-width` with the unit,
+/// scaled (e.g. by 100 for percentages), with as many decimals as its size
+/// warrants; `-` when the metric was never defined.
+pub(crate) fn estimate_cell(e: &Estimate, scale: f64, unit: &str) -> String {
+    if !e.ci.mean.is_finite() {
+        return "-".into();
+    }
+    let (m, h) = (e.ci.mean * scale, e.ci.half_width * scale);
+    let digits = if m.abs() >= 100.0 {
+        0
+    } else if m.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    if h.is_finite() { format!("{m:.digits$} ± {h:.digits$}{unit}") } else { format!("{m:.digits$}{unit}") }
 }

@@ -31,7 +31,7 @@ pub fn summary_table(scenario: &Scenario, net: &Network, estimates: &[Estimate],
     for (metric, label, scale, unit) in STATION_ROWS {
         let _ = write!(out, "{label:<14}");
         for name in &names {
-            let cell = find(estimates, name, metric).map_or("-".into(), |e| cell(e, scale, unit));
+            let cell = find(estimates, name, metric).map_or("-".into(), |e| super::estimate_cell(e, scale, unit));
             let _ = write!(out, "  {cell:>width$}");
         }
         out.push('\n');
@@ -41,23 +41,8 @@ pub fn summary_table(scenario: &Scenario, net: &Network, estimates: &[Estimate],
         ("throughput_per_s", "network: completions", 1.0, "/s"),
     ] {
         if let Some(e) = find(estimates, NETWORK_SCOPE, metric) {
-            let _ = writeln!(out, "{label}: {}", cell(e, scale, unit));
+            let _ = writeln!(out, "{label}: {}", super::estimate_cell(e, scale, unit));
         }
     }
     out
-}
-
-fn cell(e: &Estimate, scale: f64, unit: &str) -> String {
-    if !e.ci.mean.is_finite() {
-        return "-".into();
-    }
-    let (m, h) = (e.ci.mean * scale, e.ci.half_width * scale);
-    let digits = if m.abs() >= 100.0 {
-        0
-    } else if m.abs() >= 10.0 {
-        1
-    } else {
-        2
-    };
-    if h.is_finite() { format!("{m:.digits$} ± {h:.digits$}{unit}") } else { format!("{m:.digits$}{unit}") }
 }

@@ -6,7 +6,7 @@ use super::results::{ApplicantBalance, LaunchInterval, LaunchResult, LaunchSumma
 use super::room::{RoomEntry, RoomState};
 use super::{Action, Admission, ArrivalPart, ContentClass, LaunchDay, RetryDelay};
 use crate::arrivals::{ArrivalGenerator, ArrivalProcess};
-use crate::engine::{EventQueue, RngStreams, SimRng, StreamKey, StreamPurpose};
+use crate::engine::{EventQueue, Mark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose};
 use crate::stats::LogHistogram;
 use crate::units::{Seconds, clock_label};
 use rand::RngExt;
@@ -181,7 +181,7 @@ struct Sim<'a> {
     minute_applications: Vec<u32>,
     minute_contacts: [Vec<u32>; 2],
     interval_mark: (Seconds, Counts),
-    next_interval_end: Seconds,
+    marks: ObservationMarks,
     interval_index: usize,
     intervals: Vec<LaunchInterval>,
     tier_rows: Vec<TierInterval>,
@@ -268,7 +268,7 @@ impl<'a> Sim<'a> {
             minute_applications: vec![0; minutes],
             minute_contacts: [vec![0; minutes], vec![0; minutes]],
             interval_mark: (0.0, Counts::default()),
-            next_interval_end: day.run.interval.min(day.run.duration),
+            marks: ObservationMarks::new(day.run),
             interval_index: 0,
             intervals: Vec::new(),
             tier_rows: Vec::new(),
@@ -308,16 +308,16 @@ impl<'a> Sim<'a> {
     }
 
     fn run(&mut self) {
-        let end = self.day.run.duration;
         loop {
             let next = self.events.peek_time().unwrap_or(f64::INFINITY);
-            if next >= self.next_interval_end {
-                let at = self.next_interval_end;
-                self.close_interval(at);
-                if at >= end {
-                    return;
+            if let Some(mark) = self.marks.due(next) {
+                // A launch day has no warm-up (the scenario refuses one).
+                if let Mark::IntervalEnd { at, last } = mark {
+                    self.close_interval(at);
+                    if last {
+                        return;
+                    }
                 }
-                self.next_interval_end = (at + self.day.run.interval).min(end);
                 continue;
             }
             let Some(event) = self.events.pop() else { return };

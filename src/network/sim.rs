@@ -4,7 +4,7 @@ use super::results::{IntervalRow, NetworkSummary, NetworkTotals, ReplicationResu
 use super::station::{QueueEntry, Station, ratio};
 use super::{MAX_PRIORITY_LEVELS, Network};
 use crate::arrivals::ArrivalGenerator;
-use crate::engine::{EventQueue, RngStreams, SimRng, StreamKey, StreamPurpose};
+use crate::engine::{EventQueue, Mark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose};
 use crate::stats::{LogHistogram, TimeWeighted};
 use crate::units::Seconds;
 use rand::RngExt;
@@ -114,12 +114,9 @@ struct Simulation<'a> {
     warmup_mark: NetworkMark,
     interval_mark: NetworkMark,
     interval_index: usize,
-    /// End of the current interval.
-    next_interval_end: Seconds,
-    /// Whether the warm-up mark has been taken.
-    warmed_up: bool,
     intervals: Vec<IntervalRow>,
     handled: u64,
+    marks: ObservationMarks,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -194,10 +191,9 @@ impl<'a> Simulation<'a> {
             warmup_mark: NetworkMark::default(),
             interval_mark: NetworkMark::default(),
             interval_index: 0,
-            next_interval_end: net.run.interval.min(net.run.duration),
-            warmed_up: net.run.warmup <= 0.0,
             intervals: Vec::new(),
             handled: 0,
+            marks: ObservationMarks::new(net.run),
         }
     }
 
@@ -226,20 +222,18 @@ impl<'a> Simulation<'a> {
     /// an interval `[start, end)` holds exactly the events before `end`,
     /// whatever order they were scheduled in.
     fn run(&mut self) -> Result<(), SimError> {
-        let run = self.net.run;
         loop {
             let next_time = self.events.peek_time().unwrap_or(f64::INFINITY);
-            if !self.warmed_up && next_time >= run.warmup && run.warmup <= self.next_interval_end {
-                self.end_warmup(run.warmup);
-                continue;
-            }
-            if next_time >= self.next_interval_end {
-                let end = self.next_interval_end;
-                self.close_interval(end);
-                if end >= run.duration {
-                    return Ok(());
+            if let Some(mark) = self.marks.due(next_time) {
+                match mark {
+                    Mark::WarmupEnd(at) => self.end_warmup(at),
+                    Mark::IntervalEnd { at, last } => {
+                        self.close_interval(at);
+                        if last {
+                            return Ok(());
+                        }
+                    }
                 }
-                self.next_interval_end = (end + run.interval).min(run.duration);
                 continue;
             }
             let Some(next) = self.events.pop() else { return Ok(()) };
@@ -408,7 +402,6 @@ impl<'a> Simulation<'a> {
     }
 
     fn end_warmup(&mut self, now: Seconds) {
-        self.warmed_up = true;
         for st in &mut self.stations {
             st.end_warmup(now);
         }

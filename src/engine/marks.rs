@@ -1,0 +1,83 @@
+//! Observation marks: the warm-up end and the interval boundaries.
+
+use super::RunLength;
+use crate::units::Seconds;
+
+/// A moment at which a model reads off its statistics.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mark {
+    /// The warm-up ends: statistics before this instant are discarded.
+    WarmupEnd(Seconds),
+    /// An interval ends; `last` is set at the end of the run.
+    IntervalEnd {
+        /// The boundary, in seconds.
+        at: Seconds,
+        /// Whether this boundary is the end of the run.
+        last: bool,
+    },
+}
+
+/// The warm-up end and interval boundaries of a run, in order.
+///
+/// Marks are not events: a model asks for the next due mark before popping
+/// each event, so a mark is taken before every event at the same instant
+/// and an interval `[start, end)` holds exactly the events before `end`,
+/// whatever order they were scheduled in. Keeping them out of the event
+/// queue also keeps the loop's logic for them in one place for every model.
+#[derive(Debug, Clone)]
+pub struct ObservationMarks {
+    run: RunLength,
+    warmed_up: bool,
+    next_interval_end: Seconds,
+}
+
+impl ObservationMarks {
+    /// The marks of `run`.
+    pub fn new(run: RunLength) -> ObservationMarks {
+        ObservationMarks { run, warmed_up: run.warmup <= 0.0, next_interval_end: run.interval.min(run.duration) }
+    }
+
+    /// The next mark due before an event at `next_event` (use infinity when
+    /// no event is pending), or `None` when the event comes first. Each
+    /// mark is returned once; call again until `None`.
+    #[inline]
+    pub fn due(&mut self, next_event: Seconds) -> Option<Mark> {
+        let run = self.run;
+        if !self.warmed_up && next_event >= run.warmup && run.warmup <= self.next_interval_end {
+            self.warmed_up = true;
+            return Some(Mark::WarmupEnd(run.warmup));
+        }
+        if next_event >= self.next_interval_end {
+            let at = self.next_interval_end;
+            let last = at >= run.duration;
+            if !last {
+                self.next_interval_end = (at + run.interval).min(run.duration);
+            }
+            return Some(Mark::IntervalEnd { at, last });
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_come_in_order_and_before_events_at_the_same_instant() {
+        let mut marks = ObservationMarks::new(RunLength { duration: 10.0, warmup: 4.0, interval: 4.0 });
+        assert_eq!(marks.due(1.0), None);
+        // An event exactly at the boundary waits for the marks.
+        assert_eq!(marks.due(4.0), Some(Mark::WarmupEnd(4.0)));
+        assert_eq!(marks.due(4.0), Some(Mark::IntervalEnd { at: 4.0, last: false }));
+        assert_eq!(marks.due(4.0), None);
+        assert_eq!(marks.due(f64::INFINITY), Some(Mark::IntervalEnd { at: 8.0, last: false }));
+        assert_eq!(marks.due(f64::INFINITY), Some(Mark::IntervalEnd { at: 10.0, last: true }));
+    }
+
+    #[test]
+    fn without_warm_up_only_intervals_are_marked() {
+        let mut marks = ObservationMarks::new(RunLength { duration: 3.0, warmup: 0.0, interval: 5.0 });
+        assert_eq!(marks.due(f64::INFINITY), Some(Mark::IntervalEnd { at: 3.0, last: true }));
+    }
+}
