@@ -18,9 +18,19 @@ pub struct Cli {
 pub enum Command {
     /// Run scenarios and write CSV to the output folder.
     #[command(
-        after_help = "Examples:\n  clickday run\n  clickday run scenarios/mmc-call-center.toml -r 20 --seed 7\n  clickday run a.toml b.toml --out results -j 2"
+        after_help = "Examples:\n  clickday run\n  clickday run scenarios/mmc-call-center.toml -r 20 --seed 7\n  clickday run scenarios/inps-2020-04-01.toml scenarios/inps-2020-04-01-waiting-room.toml -r 30\n  clickday run a.toml b.toml -r 30 --shard 2/4 --name my-study"
     )]
     Run(RunArgs),
+    /// Run the grid of variants of one scenario made by --set, with replications.
+    #[command(
+        after_help = "Examples:\n  clickday sweep scenarios/inps-2020-04-01-waiting-room.toml --set waiting_room.admission_rate=30/s,45/s,60/s -r 5\n  clickday sweep base.toml --set tier.app.workers=50,100,200 --set waiting_room.admission_rate=5000/m,10000/m --target \"availability>=0.9\"\n\nPaths name keys the scenario sets: tables by key, arrays of tables by the element's name or 1-based position (tier.app.workers, tier[db].queue, category.citizens.crowd.share)."
+    )]
+    Sweep(SweepArgs),
+    /// Combine the shards of a run into what one machine would have written.
+    #[command(
+        after_help = "Examples:\n  clickday run a.toml b.toml -r 30 --shard 1/4   (and 2/4, 3/4, 4/4 elsewhere)\n  clickday merge output/a-comparison/shard-*-of-4"
+    )]
+    Merge(MergeArgs),
     /// Check the engine against queueing theory (exact formulas) and report PASS/FAIL.
     #[command(after_help = "Examples:\n  clickday validate\n  clickday validate -r 40 --seed 3 -j 2")]
     Validate(ValidateArgs),
@@ -48,6 +58,57 @@ pub struct RunArgs {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(short, long, value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// Name of the run's own folder (the comparison of several scenarios,
+    /// and the shards); default: the scenario's name, or
+    /// `<first>-comparison` for several.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Run only shard i of n (1-based) of the (scenario, replication)
+    /// pairs and write a partial result; `clickday merge` combines them.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `clickday sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario to vary.
+    pub scenario: PathBuf,
+    /// A key and the values to try: path=v1,v2,... (repeat for a grid).
+    #[arg(long = "set", value_name = "PATH=V1,V2", required = true)]
+    pub sets: Vec<String>,
+    /// Replications per variant (overrides the scenario's `replications`).
+    #[arg(short, long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub replications: Option<u32>,
+    /// Run seed (overrides the scenario's `seed`); every variant uses it.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Report the cheapest variant meeting this, e.g. "availability>=0.9".
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Folder that receives `<scenario>-sweep/`.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(short, long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `clickday merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard folders (`<out>/<run>/shard-I-of-N`), all of one run.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Folder that receives the merged output.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
 }
 
 /// Arguments of `clickday validate`.

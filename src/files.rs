@@ -2,6 +2,7 @@
 //! output atomically.
 
 use anyhow::{Context, Result, bail};
+use clickday::pipeline::OutputFile;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
@@ -44,11 +45,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Creates `dir` and writes each `(file name, bytes)` into it atomically.
-pub fn write_all(dir: &Path, outputs: &[(&str, Vec<u8>)]) -> Result<()> {
+/// Creates `dir` and writes each file into it atomically.
+pub fn write_all(dir: &Path, outputs: &[OutputFile]) -> Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
-    for (name, bytes) in outputs {
-        write_atomic(&dir.join(name), bytes)?;
+    for file in outputs {
+        write_atomic(&dir.join(file.name), &file.bytes)?;
     }
     Ok(())
 }

@@ -1,15 +1,30 @@
-//! One scenario from validated model to output bytes: run its replications,
-//! estimate, and render every output file and the terminal summary.
+//! A run from validated scenarios to output bytes.
 //!
-//! This is the one place that knows which model a scenario holds; the
-//! command line only writes the files and prints the text it gets back.
+//! 1. [`plan`] lists the (scenario, replication) pairs of the run, or of one
+//!    shard of it.
+//! 2. [`run_tables`] simulates the pairs in parallel and renders, per
+//!    scenario, the per-replication tables (time series and the long-form
+//!    summary), rows grouped by replication.
+//! 3. [`finish_scenario`] reads a scenario's complete tables back into
+//!    estimates and renders its `summary.csv`, `run.json` and terminal table.
+//! 4. [`compare`] pairs every scenario with the first (the baseline).
+//!
+//! Steps 3 and 4 read only the tables, so a run split into shards and
+//! merged ([`merge_tables`]) produces exactly the bytes a run on one machine
+//! produces. This is the one place that knows which model a scenario holds.
 
-use crate::experiment::{estimate, run_replications};
+use crate::contact::ContactResult;
+use crate::engine::RngStreams;
+use crate::experiment::Estimate;
 use crate::export;
-use crate::network::SimError;
+use crate::export::long::{self, TableError};
+use crate::launch::LaunchResult;
+use crate::network::{ReplicationResult, SimError};
+use crate::report::PairedDifference;
 use crate::scenario::{Model, Scenario};
+use rayon::prelude::*;
 
-/// A file to write into the scenario's output folder.
+/// A file to write into an output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     /// File name, e.g. `intervals.csv`.
@@ -18,18 +33,7 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// Everything a run of one scenario produced.
-#[derive(Debug, Clone)]
-pub struct RunOutput {
-    /// Files for `output/<scenario>/`, `run.json` last.
-    pub files: Vec<OutputFile>,
-    /// The summary table for the terminal.
-    pub summary: String,
-    /// Events handled over all replications.
-    pub events: u64,
-}
-
-/// Why a scenario run failed.
+/// Why a run failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
@@ -42,11 +46,14 @@ pub enum RunError {
     /// A replication of a contact center could not run.
     #[error(transparent)]
     Contact(#[from] crate::contact::ContactError),
+    /// A table could not be read back.
+    #[error(transparent)]
+    Table(#[from] TableError),
 }
 
-/// What to run: the scenario, where it came from, and the overrides.
+/// One scenario of a run, with the settings the command line resolved.
 #[derive(Debug, Clone, Copy)]
-pub struct RunRequest<'a> {
+pub struct ScenarioRun<'a> {
     /// The validated scenario.
     pub scenario: &'a Scenario,
     /// Where it came from (a path, or `bundled:<path>`), for `run.json`.
@@ -57,11 +64,151 @@ pub struct RunRequest<'a> {
     pub replications: u32,
 }
 
+/// The (scenario index, replication) pairs of a run, or of shard `index`
+/// of `count` (0-based): pairs are dealt round-robin in scenario, then
+/// replication order, so every shard gets a similar mix.
+pub fn plan(runs: &[ScenarioRun<'_>], shard: Option<(u32, u32)>) -> Vec<(usize, u64)> {
+    let all = runs.iter().enumerate().flat_map(|(s, run)| (0..u64::from(run.replications)).map(move |r| (s, r)));
+    match shard {
+        None => all.collect(),
+        Some((index, count)) => {
+            all.enumerate().filter(|(k, _)| *k as u64 % u64::from(count) == u64::from(index)).map(|(_, p)| p).collect()
+        }
+    }
+}
+
+/// What one replication of one scenario produced.
+enum Outcome {
+    Network(ReplicationResult),
+    Launch(Box<LaunchResult>, Option<ContactResult>),
+    Contact(ContactResult),
+}
+
+impl Outcome {
+    fn events(&self) -> u64 {
+        match self {
+            Outcome::Network(r) => r.events,
+            Outcome::Launch(r, c) => r.events + c.as_ref().map_or(0, |c| c.events),
+            Outcome::Contact(r) => r.events,
+        }
+    }
+}
+
+fn simulate(run: &ScenarioRun<'_>, replication: u64) -> Result<Outcome, RunError> {
+    let streams = RngStreams::new(run.seed, replication);
+    Ok(match &run.scenario.model {
+        Model::Network(net) => Outcome::Network(crate::network::simulate(net, &streams)?),
+        Model::LaunchDay(day) => {
+            let portal = crate::launch::simulate(day, &streams)?;
+            // The contact center of replication r receives the people
+            // replication r of the portal failed.
+            let contacts = match &day.contact_center {
+                Some(center) => Some(crate::contact::simulate(center, Some(&portal.contact_demand()), &streams)?),
+                None => None,
+            };
+            Outcome::Launch(Box::new(portal), contacts)
+        }
+        Model::Contact(center) => Outcome::Contact(crate::contact::simulate(center, None, &streams)?),
+    })
+}
+
+/// Every per-replication table a run may write.
+pub const TABLE_NAMES: [&str; 6] =
+    ["intervals.csv", "tiers.csv", "contacts.csv", "phone_intervals.csv", "social_intervals.csv", "replications.csv"];
+
+/// A scenario's per-replication tables (or one shard's part of them).
+#[derive(Debug, Clone, Default)]
+pub struct Tables {
+    /// The tables, `replications.csv` last; rows grouped by replication.
+    pub files: Vec<OutputFile>,
+    /// Events handled.
+    pub events: u64,
+}
+
+impl Tables {
+    /// The table called `name`, if present.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.files.iter().find(|f| f.name == name).map(|f| f.bytes.as_slice())
+    }
+}
+
+/// Simulates `pairs` in parallel on the current rayon pool and renders each
+/// scenario's tables. The result does not depend on the number of threads:
+/// pairs are simulated independently and collected in plan order.
+/// `on_done` is called once per finished pair.
+pub fn run_tables(
+    runs: &[ScenarioRun<'_>],
+    pairs: &[(usize, u64)],
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<Tables>, RunError> {
+    let outcomes: Vec<Outcome> = pairs
+        .par_iter()
+        .map(|(s, r)| {
+            let outcome = simulate(&runs[*s], *r);
+            on_done();
+            outcome
+        })
+        .collect::<Result<_, _>>()?;
+    let mut per_scenario: Vec<Vec<Outcome>> = runs.iter().map(|_| Vec::new()).collect();
+    for ((s, _), outcome) in pairs.iter().zip(outcomes) {
+        per_scenario[*s].push(outcome);
+    }
+    runs.iter().zip(per_scenario).map(|(run, outcomes)| render_tables(run.scenario, outcomes)).collect()
+}
+
+fn render_tables(scenario: &Scenario, outcomes: Vec<Outcome>) -> Result<Tables, RunError> {
+    let events = outcomes.iter().map(Outcome::events).sum();
+    let files = match &scenario.model {
+        Model::Network(net) => {
+            let results: Vec<ReplicationResult> =
+                outcomes.into_iter().filter_map(|o| if let Outcome::Network(r) = o { Some(r) } else { None }).collect();
+            vec![
+                OutputFile { name: "intervals.csv", bytes: export::csv::intervals(scenario, net, &results) },
+                OutputFile { name: "replications.csv", bytes: export::csv::replication_summary(scenario, &results) },
+            ]
+        }
+        Model::LaunchDay(day) => {
+            let (portals, contacts): (Vec<LaunchResult>, Vec<ContactResult>) = outcomes
+                .into_iter()
+                .filter_map(|o| if let Outcome::Launch(p, c) = o { Some((*p, c)) } else { None })
+                .fold((Vec::new(), Vec::new()), |(mut ps, mut cs), (p, c)| {
+                    ps.push(p);
+                    cs.extend(c);
+                    (ps, cs)
+                });
+            let mut files = vec![
+                OutputFile { name: "intervals.csv", bytes: export::launch::intervals(scenario, &portals) },
+                OutputFile { name: "tiers.csv", bytes: export::launch::tiers(scenario, day, &portals) },
+                OutputFile { name: "contacts.csv", bytes: export::launch::contacts(scenario, &portals) },
+            ];
+            let mut summary = export::launch::replication_summary(scenario, &portals);
+            if let Some(center) = &day.contact_center {
+                files.extend(contact_series(scenario, center, &contacts));
+                let contact_summary = export::contact::replication_summary(scenario, &contacts);
+                summary = long::by_replication("replications.csv", &[&summary, &contact_summary])?;
+            }
+            files.push(OutputFile { name: "replications.csv", bytes: summary });
+            files
+        }
+        Model::Contact(center) => {
+            let results: Vec<ContactResult> =
+                outcomes.into_iter().filter_map(|o| if let Outcome::Contact(r) = o { Some(r) } else { None }).collect();
+            let mut files = contact_series(scenario, center, &results);
+            files.push(OutputFile {
+                name: "replications.csv",
+                bytes: export::contact::replication_summary(scenario, &results),
+            });
+            files
+        }
+    };
+    Ok(Tables { files, events })
+}
+
 /// The time series of a contact center's channels.
-fn contact_files(
+fn contact_series(
     scenario: &Scenario,
     center: &crate::contact::ContactCenter,
-    results: &[crate::contact::ContactResult],
+    results: &[ContactResult],
 ) -> Vec<OutputFile> {
     let mut files = Vec::new();
     if center.phone.is_some() {
@@ -79,63 +226,63 @@ fn contact_files(
     files
 }
 
-/// Runs a scenario's replications in the current rayon pool and renders its
-/// outputs. `on_done` is called once per finished replication.
-pub fn run_scenario(request: RunRequest<'_>, on_done: &(dyn Fn() + Sync)) -> Result<RunOutput, RunError> {
-    let RunRequest { scenario, source, seed, replications } = request;
-    let (mut files, summary, events) = match &scenario.model {
-        Model::Network(net) => {
-            let results = run_replications(net, seed, replications, on_done)?;
-            let estimates = estimate(&results);
-            let files = vec![
-                OutputFile { name: "intervals.csv", bytes: export::csv::intervals(scenario, net, &results) },
-                OutputFile { name: "replications.csv", bytes: export::csv::replication_summary(scenario, &results) },
-                OutputFile { name: "summary.csv", bytes: export::csv::estimates(scenario, &estimates) },
-            ];
-            let summary = export::table::summary_table(scenario, net, &estimates, replications);
-            (files, summary, results.iter().map(|r| r.events).sum())
-        }
+/// Combines shards' tables of one scenario into the tables a run on one
+/// machine writes.
+pub fn merge_tables(parts: &[Tables]) -> Result<Tables, RunError> {
+    let Some(first) = parts.first() else { return Ok(Tables::default()) };
+    let mut files = Vec::with_capacity(first.files.len());
+    for file in &first.files {
+        let pieces: Vec<&[u8]> = parts.iter().filter_map(|p| p.get(file.name)).collect();
+        files.push(OutputFile { name: file.name, bytes: long::by_replication(file.name, &pieces)? });
+    }
+    Ok(Tables { files, events: parts.iter().map(|p| p.events).sum() })
+}
+
+/// A finished scenario: its files, estimates and terminal summary.
+#[derive(Debug, Clone)]
+pub struct ScenarioOutput {
+    /// Every file for `output/<scenario>/`, `run.json` last.
+    pub files: Vec<OutputFile>,
+    /// Means and 95% intervals of the summary metrics.
+    pub estimates: Vec<Estimate>,
+    /// The summary table for the terminal.
+    pub summary: String,
+}
+
+/// Estimates and summary of a scenario from its complete tables.
+pub fn finish_scenario(run: &ScenarioRun<'_>, tables: &Tables) -> Result<ScenarioOutput, RunError> {
+    let ScenarioRun { scenario, source, seed, replications } = *run;
+    let estimates = long::estimates(tables.get("replications.csv").unwrap_or_default())?;
+    let summary = match &scenario.model {
+        Model::Network(net) => export::table::summary_table(scenario, net, &estimates, replications),
         Model::LaunchDay(day) => {
-            let results = crate::launch::run_replications(day, seed, replications, on_done)?;
-            let mut estimates = crate::launch::estimate(&results);
-            let mut files = vec![
-                OutputFile { name: "intervals.csv", bytes: export::launch::intervals(scenario, &results) },
-                OutputFile { name: "tiers.csv", bytes: export::launch::tiers(scenario, day, &results) },
-                OutputFile { name: "contacts.csv", bytes: export::launch::contacts(scenario, &results) },
-                OutputFile { name: "replications.csv", bytes: export::launch::replication_summary(scenario, &results) },
-            ];
-            let mut summary = export::launch::summary_table(scenario, day, &estimates, replications);
-            let mut events: u64 = results.iter().map(|r| r.events).sum();
+            let mut text = export::launch::summary_table(scenario, day, &estimates, replications);
             if let Some(center) = &day.contact_center {
-                // Replication r of the contact center receives the people
-                // replication r of the portal failed.
-                let demand = |r: u64| Some(results[r as usize].contact_demand());
-                let contacts = crate::contact::run_replications(center, demand, seed, replications, &|| {})?;
-                let contact_estimates = crate::contact::estimate(&contacts);
-                files.extend(contact_files(scenario, center, &contacts));
-                summary.push('\n');
-                summary.push_str(&export::contact::summary_table(scenario, center, &contact_estimates, replications));
-                events += contacts.iter().map(|r| r.events).sum::<u64>();
-                estimates.extend(contact_estimates);
+                text.push('\n');
+                text.push_str(&export::contact::summary_table(scenario, center, &estimates, replications));
             }
-            files.push(OutputFile { name: "summary.csv", bytes: export::csv::estimates(scenario, &estimates) });
-            (files, summary, events)
+            text
         }
-        Model::Contact(center) => {
-            let results = crate::contact::run_replications(center, |_| None, seed, replications, on_done)?;
-            let estimates = crate::contact::estimate(&results);
-            let mut files = contact_files(scenario, center, &results);
-            files.push(OutputFile {
-                name: "replications.csv",
-                bytes: export::contact::replication_summary(scenario, &results),
-            });
-            files.push(OutputFile { name: "summary.csv", bytes: export::csv::estimates(scenario, &estimates) });
-            let summary = export::contact::summary_table(scenario, center, &estimates, replications);
-            (files, summary, results.iter().map(|r| r.events).sum())
-        }
+        Model::Contact(center) => export::contact::summary_table(scenario, center, &estimates, replications),
     };
+    let mut files = tables.files.clone();
+    files.push(OutputFile { name: "summary.csv", bytes: export::csv::estimates(scenario, &estimates) });
     let names: Vec<&'static str> = files.iter().map(|f| f.name).chain(["run.json"]).collect();
-    let meta = export::json::metadata_for(scenario, source, replications, seed, events, names);
+    let meta = export::json::metadata_for(scenario, source, replications, seed, tables.events, names);
     files.push(OutputFile { name: "run.json", bytes: export::json::run_metadata(&meta) });
-    Ok(RunOutput { files, summary, events })
+    Ok(ScenarioOutput { files, estimates, summary })
+}
+
+/// Paired differences of every scenario after the first against the first.
+pub fn compare(runs: &[ScenarioRun<'_>], tables: &[Tables]) -> Result<Vec<PairedDifference>, RunError> {
+    let Some(baseline) = tables.first().and_then(|t| t.get("replications.csv")) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for (run, t) in runs.iter().zip(tables).skip(1) {
+        out.extend(long::paired_differences(
+            &run.scenario.name,
+            baseline,
+            t.get("replications.csv").unwrap_or_default(),
+        )?);
+    }
+    Ok(out)
 }

@@ -139,3 +139,40 @@ pub fn estimates(scenario: &Scenario, estimates: &[Estimate]) -> Vec<u8> {
     }
     finish(w)
 }
+
+/// Paired differences against the baseline scenario: one row per scenario,
+/// scope and metric, with the unpaired half-width beside the paired one.
+pub fn differences(baseline: &str, differences: &[crate::report::PairedDifference]) -> Vec<u8> {
+    let mut w = writer();
+    let _ = w.write_record([
+        "scenario",
+        "baseline",
+        "scope",
+        "metric",
+        "baseline_mean",
+        "scenario_mean",
+        "difference",
+        "ci95_low",
+        "ci95_high",
+        "ci95_half_width",
+        "unpaired_ci95_half_width",
+        "replications",
+    ]);
+    for d in differences {
+        let _ = w.write_record([
+            d.scenario.as_str(),
+            baseline,
+            &d.scope,
+            &d.metric,
+            &number(d.baseline),
+            &number(d.variant),
+            &number(d.difference.mean),
+            &number(d.difference.lower),
+            &number(d.difference.upper),
+            &number(d.difference.half_width),
+            &number(d.unpaired_half_width),
+            &d.difference.n.to_string(),
+        ]);
+    }
+    finish(w)
+}

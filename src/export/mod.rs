@@ -10,6 +10,7 @@ pub mod contact;
 pub mod csv;
 pub mod json;
 pub mod launch;
+pub mod long;
 pub mod table;
 
 /// Formats a number for CSV: shortest round-trip decimal, empty for NaN (an
@@ -28,7 +29,7 @@ pub fn number(v: f64) -> String {
 /// An estimate for a terminal table: `mean ± half-width` with the unit,
 /// scaled (e.g. by 100 for percentages), with as many decimals as its size
 /// warrants; `-` when the metric was never defined.
-pub(crate) fn estimate_cell(e: &Estimate, scale: f64, unit: &str) -> String {
+pub fn estimate_cell(e: &Estimate, scale: f64, unit: &str) -> String {
     if !e.ci.mean.is_finite() {
         return "-".into();
     }

@@ -30,6 +30,20 @@ pub(crate) fn resolve_extends(
     text: &str,
     resolve: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Option<Extended>, ScenarioError> {
+    let (merged, files) = resolve_chain(file, text, resolve)?;
+    if files.len() == 1 {
+        return Ok(None);
+    }
+    Extended::from_table(&merged, files).map(Some)
+}
+
+/// The scenario as one TOML table, `extends` followed and merged, with the
+/// files of the chain (extending file first).
+pub(crate) fn resolve_chain(
+    file: &str,
+    text: &str,
+    resolve: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<(Table, Vec<(String, String)>), ScenarioError> {
     let mut chain: Vec<(String, String)> = vec![(file.to_owned(), text.to_owned())];
     let mut tables = vec![parse_table(file, text)?];
     loop {
@@ -57,21 +71,12 @@ pub(crate) fn resolve_extends(
         tables.push(parse_table(base, &base_text)?);
         chain.push((base.clone(), base_text));
     }
-    if chain.len() == 1 {
-        return Ok(None);
-    }
     let mut merged = tables.pop().unwrap_or_default();
     while let Some(over) = tables.pop() {
         merge(&mut merged, over);
     }
     merged.remove("extends");
-    let text = toml::to_string(&merged).map_err(|e| ScenarioError {
-        file: file.to_owned(),
-        line: None,
-        key: "extends".into(),
-        message: format!("the merged scenario cannot be written back as TOML: {e}"),
-    })?;
-    Ok(Some(Extended { text, files: chain }))
+    Ok((merged, chain))
 }
 
 fn parse_table(file: &str, text: &str) -> Result<Table, ScenarioError> {
@@ -92,6 +97,17 @@ fn merge(base: &mut Table, over: Table) {
 }
 
 impl Extended {
+    /// The merged table written back as TOML text, ready to parse.
+    pub fn from_table(table: &Table, files: Vec<(String, String)>) -> Result<Extended, ScenarioError> {
+        let text = toml::to_string(table).map_err(|e| ScenarioError {
+            file: files.first().map(|f| f.0.clone()).unwrap_or_default(),
+            line: None,
+            key: String::new(),
+            message: format!("the merged scenario cannot be written back as TOML: {e}"),
+        })?;
+        Ok(Extended { text, files })
+    }
+
     /// Moves an error found in the merged text to the file and line that set
     /// the key: the first file of the chain (extending first) that writes it.
     pub fn relocate(&self, mut error: ScenarioError) -> ScenarioError {

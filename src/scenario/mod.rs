@@ -14,10 +14,12 @@ mod contact;
 mod error;
 mod extends;
 mod launch;
+mod overrides;
 mod raw;
 
 pub use build::{DEFAULT_MAX_IN_SYSTEM, MAX_EXPECTED_ARRIVALS, MAX_INTERVAL_ROWS};
 pub use error::ScenarioError;
+pub use overrides::{Override, parse_variant};
 
 use crate::contact::ContactCenter;
 use crate::engine::RunLength;
@@ -88,7 +90,7 @@ pub fn parse_scenario_with_includes(
     parse_text(file, text, resolve)
 }
 
-fn parse_text(
+pub(crate) fn parse_text(
     file: &str,
     text: &str,
     resolve: &dyn Fn(&str) -> Result<String, String>,

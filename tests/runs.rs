@@ -1,0 +1,188 @@
+//! Runs of many scenarios: paired comparisons, sweeps, shards and merge.
+
+use crate::util::clickday;
+use predicates::prelude::*;
+use std::path::Path;
+
+const PAIR: [&str; 2] = ["scenarios/rdc-2019-04-sms-wave.toml", "scenarios/rdc-2019-04-sms-wave-staffed.toml"];
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every file below `dir`, as relative path and bytes, skipping shards.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path.strip_prefix(dir).unwrap().display().to_string();
+            if rel.contains("shard-") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((rel, read(&path)));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_multi_scenario_run_is_byte_identical_with_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    for jobs in ["1", "2"] {
+        clickday()
+            .args(["run", "-r", "4", "-q", "-j", jobs, "--out"])
+            .arg(dir.path().join(jobs))
+            .args(PAIR)
+            .assert()
+            .success();
+    }
+    let (one, two) = (tree(&dir.path().join("1")), tree(&dir.path().join("2")));
+    let names: Vec<&str> = one.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(names.len() >= 9, "{names:?}");
+    assert!(one == two, "outputs differ between -j 1 and -j 2");
+    assert!(one.iter().any(|(p, _)| p.ends_with("comparison.csv")));
+}
+
+#[test]
+fn shards_merge_into_exactly_the_unsharded_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole");
+    let parts = dir.path().join("parts");
+    let scenarios = [PAIR[0], PAIR[1], "scenarios/mmc-call-center.toml"];
+    clickday().args(["run", "-r", "5", "-q", "--out"]).arg(&whole).args(scenarios).assert().success();
+    for shard in ["1/3", "2/3", "3/3"] {
+        clickday()
+            .args(["run", "-r", "5", "-q", "--shard", shard, "--out"])
+            .arg(&parts)
+            .args(scenarios)
+            .assert()
+            .success();
+    }
+    let run = parts.join("rdc-2019-04-sms-wave-comparison");
+    clickday()
+        .arg("merge")
+        .args((1..=3).map(|i| run.join(format!("shard-{i}-of-3"))))
+        .arg("--out")
+        .arg(&parts)
+        .assert()
+        .success();
+    assert!(tree(&whole) == tree(&parts), "merged output differs from the unsharded run");
+}
+
+#[test]
+fn merging_shards_of_different_runs_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (seed, shard) in [("1", "1/2"), ("2", "2/2")] {
+        clickday()
+            .args(["run", "-r", "2", "-q", "--seed", seed, "--shard", shard, "--name", "mixed", "--out"])
+            .arg(dir.path().join(seed))
+            .arg("scenarios/mmc-call-center.toml")
+            .assert()
+            .success();
+    }
+    clickday()
+        .arg("merge")
+        .arg(dir.path().join("1/mixed/shard-1-of-2"))
+        .arg(dir.path().join("2/mixed/shard-2-of-2"))
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("belongs to a different run").and(predicate::str::contains("panicked").not()));
+}
+
+#[test]
+fn a_shard_spec_outside_the_run_is_a_usage_error() {
+    for spec in ["3/2", "0/4", "two/4", "1"] {
+        clickday()
+            .args(["run", "--shard", spec, "scenarios/mmc-call-center.toml"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("expected a shard as i/n"));
+    }
+}
+
+#[test]
+fn paired_intervals_are_narrower_than_unpaired_ones() {
+    // The staffed week shares the baseline's random numbers: its paired
+    // differences must be estimated far more precisely than if the runs
+    // were independent.
+    let dir = tempfile::tempdir().unwrap();
+    clickday().args(["run", "-r", "6", "-q", "--out"]).arg(dir.path()).args(PAIR).assert().success();
+    let csv = String::from_utf8(read(&dir.path().join("rdc-2019-04-sms-wave-comparison/comparison.csv"))).unwrap();
+    let mut rows = csv.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (paired, unpaired) = (col("ci95_half_width"), col("unpaired_ci95_half_width"));
+    let (mut narrower, mut compared) = (0, 0);
+    for row in rows {
+        let f: Vec<&str> = row.split(',').collect();
+        if let (Ok(p), Ok(u)) = (f[paired].parse::<f64>(), f[unpaired].parse::<f64>())
+            && u > 0.0
+        {
+            compared += 1;
+            narrower += usize::from(p < u);
+        }
+    }
+    assert!(compared >= 10, "{compared} metrics compared");
+    assert!(narrower as f64 >= 0.8 * compared as f64, "paired narrower for only {narrower} of {compared}");
+}
+
+#[test]
+fn a_sweep_runs_the_grid_and_names_the_cheapest_variant_meeting_the_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |jobs: &str| {
+        clickday()
+            .args([
+                "sweep",
+                "scenarios/mmc-call-center.toml",
+                "--set",
+                "station.agents.servers=35,38,42",
+                "-r",
+                "3",
+                "-q",
+            ])
+            .args(["--target", "agents:service_level>=0.8", "-j", jobs, "--out"])
+            .arg(dir.path().join(jobs))
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "cheapest variant meeting agents:service_level>=0.8: [1] station.agents.servers=38",
+            ))
+    };
+    run("1");
+    run("2");
+    let one = read(&dir.path().join("1/mmc-call-center-sweep/sweep.csv"));
+    assert!(one == read(&dir.path().join("2/mmc-call-center-sweep/sweep.csv")));
+    let text = String::from_utf8(one).unwrap();
+    assert!(text.starts_with("scenario,variant,station.agents.servers,replication,scope,metric,value\n"));
+    let summary = String::from_utf8(read(&dir.path().join("1/mmc-call-center-sweep/sweep_summary.csv"))).unwrap();
+    assert_eq!(summary.lines().filter(|l| l.contains(",agents,service_level,")).count(), 3);
+}
+
+#[test]
+fn sweep_mistakes_are_usage_errors_that_say_what_to_do() {
+    let cases: [(&[&str], &str); 3] = [
+        (&["--set", "station.agnets.servers=30,40"], "close matches: station.agents.servers"),
+        (&["--set", "station.agents.servers="], "empty sweep"),
+        (
+            &["--set", "station.agents.service.mean=2,3"],
+            "--set station.agents.service.mean=2: expected a duration with a unit",
+        ),
+    ];
+    for (args, expected) in cases {
+        clickday()
+            .args(["sweep", "scenarios/mmc-call-center.toml", "-r", "1", "-q"])
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(expected).and(predicate::str::contains("panicked").not()));
+    }
+}
