@@ -23,6 +23,7 @@ use crate::network::{ReplicationResult, SimError};
 use crate::report::PairedDifference;
 use crate::scenario::{Model, Scenario};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A file to write into an output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +124,8 @@ pub struct Tables {
     pub files: Vec<OutputFile>,
     /// Events handled.
     pub events: u64,
+    /// Replications the tables hold.
+    pub replications: u32,
 }
 
 impl Tables {
@@ -135,29 +138,35 @@ impl Tables {
 /// Simulates `pairs` in parallel on the current rayon pool and renders each
 /// scenario's tables. The result does not depend on the number of threads:
 /// pairs are simulated independently and collected in plan order.
-/// `on_done` is called once per finished pair.
+/// `on_done` is called once per finished pair. Once `cancel` is set, pairs
+/// not yet started are skipped and the tables hold the finished ones.
 pub fn run_tables(
     runs: &[ScenarioRun<'_>],
     pairs: &[(usize, u64)],
     on_done: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
 ) -> Result<Vec<Tables>, RunError> {
-    let outcomes: Vec<Outcome> = pairs
+    let outcomes: Vec<Option<Outcome>> = pairs
         .par_iter()
         .map(|(s, r)| {
-            let outcome = simulate(&runs[*s], *r);
+            if cancel.load(Ordering::Relaxed) {
+                return Ok(None);
+            }
+            let outcome = simulate(&runs[*s], *r)?;
             on_done();
-            outcome
+            Ok(Some(outcome))
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, RunError>>()?;
     let mut per_scenario: Vec<Vec<Outcome>> = runs.iter().map(|_| Vec::new()).collect();
     for ((s, _), outcome) in pairs.iter().zip(outcomes) {
-        per_scenario[*s].push(outcome);
+        per_scenario[*s].extend(outcome);
     }
     runs.iter().zip(per_scenario).map(|(run, outcomes)| render_tables(run.scenario, outcomes)).collect()
 }
 
 fn render_tables(scenario: &Scenario, outcomes: Vec<Outcome>) -> Result<Tables, RunError> {
     let events = outcomes.iter().map(Outcome::events).sum();
+    let replications = outcomes.len() as u32;
     let files = match &scenario.model {
         Model::Network(net) => {
             let results: Vec<ReplicationResult> =
@@ -201,7 +210,7 @@ fn render_tables(scenario: &Scenario, outcomes: Vec<Outcome>) -> Result<Tables, 
             files
         }
     };
-    Ok(Tables { files, events })
+    Ok(Tables { files, events, replications })
 }
 
 /// The time series of a contact center's channels.
@@ -235,7 +244,11 @@ pub fn merge_tables(parts: &[Tables]) -> Result<Tables, RunError> {
         let pieces: Vec<&[u8]> = parts.iter().filter_map(|p| p.get(file.name)).collect();
         files.push(OutputFile { name: file.name, bytes: long::by_replication(file.name, &pieces)? });
     }
-    Ok(Tables { files, events: parts.iter().map(|p| p.events).sum() })
+    Ok(Tables {
+        files,
+        events: parts.iter().map(|p| p.events).sum(),
+        replications: parts.iter().map(|p| p.replications).sum(),
+    })
 }
 
 /// A finished scenario: its files, estimates and terminal summary.

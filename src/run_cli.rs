@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The scenario `clickday run` uses when given none, built into the binary
 /// so that the command works from any folder.
@@ -135,6 +136,7 @@ struct ShardScenario {
     text_hash: String,
     seed: u64,
     replications: u32,
+    replications_done: u32,
     events: u64,
     tables: Vec<String>,
 }
@@ -190,13 +192,61 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let pairs = pipeline::plan(&runs, shard.map(|(i, n)| (i - 1, n)));
     let pool = thread_pool(args.jobs)?;
     let bar = progress(pairs.len(), args.quiet);
-    let tables = pool.install(|| pipeline::run_tables(&runs, &pairs, &|| bar.inc(1)))?;
+    let cancel = interrupt_flag();
+    let tables = pool.install(|| pipeline::run_tables(&runs, &pairs, &|| bar.inc(1), cancel))?;
     bar.finish_and_clear();
+    if cancel.load(Ordering::Relaxed) {
+        return finish_interrupted(&args.out, &runs, &tables);
+    }
     if let Some((i, n)) = shard {
         let texts: Vec<&str> = loaded.iter().map(|l| l.text.as_str()).collect();
         return write_shard(&args.out, &name, (i, n), &runs, &texts, &tables);
     }
     finish(&args.out, &name, &runs, &tables)
+}
+
+/// Exit status after Ctrl-C, as shells report a process ended by SIGINT.
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// A flag set by Ctrl-C: the run stops starting replications and keeps the
+/// finished ones. A second Ctrl-C ends the process at once.
+fn interrupt_flag() -> &'static AtomicBool {
+    static FLAG: AtomicBool = AtomicBool::new(false);
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if FLAG.swap(true, Ordering::SeqCst) {
+                std::process::exit(i32::from(EXIT_INTERRUPTED));
+            }
+            eprintln!("\ninterrupted: finishing the replications under way, then writing those done (Ctrl-C again to quit now)");
+        });
+    });
+    &FLAG
+}
+
+/// After Ctrl-C: writes each scenario's finished replications, as a run of
+/// that many would, and says so.
+fn finish_interrupted(out: &Path, runs: &[ScenarioRun<'_>], tables: &[Tables]) -> Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    for (run, t) in runs.iter().zip(tables) {
+        if t.replications == 0 {
+            writeln!(stdout, "{}: no replication finished; nothing written", run.scenario.name)?;
+            continue;
+        }
+        let done = ScenarioRun { replications: t.replications, ..*run };
+        let output = pipeline::finish_scenario(&done, t)?;
+        let dir = out.join(&run.scenario.name);
+        files::write_all(&dir, &output.files)?;
+        writeln!(
+            stdout,
+            "{}: interrupted after {} of {} replications; wrote those to {}/",
+            run.scenario.name,
+            t.replications,
+            run.replications,
+            dir.display()
+        )?;
+    }
+    Ok(ExitCode::from(EXIT_INTERRUPTED))
 }
 
 /// Writes every scenario's folder and the run's comparison, and prints the
@@ -245,6 +295,7 @@ fn write_shard(
             text_hash: format!("{:016x}", fnv(text.as_bytes())),
             seed: run.seed,
             replications: run.replications,
+            replications_done: t.replications,
             events: t.events,
             tables: t.files.iter().map(|f| f.name.to_owned()).collect(),
         });
@@ -339,7 +390,11 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode> {
                 };
                 files_of_part.push(OutputFile { name, bytes });
             }
-            parts.push(Tables { files: files_of_part, events: m.scenarios[k].events });
+            parts.push(Tables {
+                files: files_of_part,
+                events: m.scenarios[k].events,
+                replications: m.scenarios[k].replications_done,
+            });
         }
         merged.push(pipeline::merge_tables(&parts)?);
     }
@@ -391,8 +446,13 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     let pairs = pipeline::plan(&runs, None);
     let pool = thread_pool(args.jobs)?;
     let bar = progress(pairs.len(), args.quiet);
-    let tables = pool.install(|| pipeline::run_tables(&runs, &pairs, &|| bar.inc(1)))?;
+    let cancel = interrupt_flag();
+    let tables = pool.install(|| pipeline::run_tables(&runs, &pairs, &|| bar.inc(1), cancel))?;
     bar.finish_and_clear();
+    if cancel.load(Ordering::Relaxed) {
+        eprintln!("interrupted: the sweep was stopped before every variant finished; nothing was written");
+        return Ok(ExitCode::from(EXIT_INTERRUPTED));
+    }
     let summaries: Vec<&[u8]> = tables.iter().map(|t| t.get("replications.csv").unwrap_or_default()).collect();
     let estimates: Vec<Vec<Estimate>> =
         summaries.iter().map(|s| clickday::export::long::estimates(s)).collect::<std::result::Result<_, _>>()?;

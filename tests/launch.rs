@@ -210,6 +210,12 @@ fn a_closed_portal_answers_with_its_holding_page() {
         }
     }
     assert!(metric(&r, "err_closed") > 0.0);
+    // A portal with capacity to spare recovers within minutes of reopening.
+    let recovery = metric(&r, "recovery_after_open_portal_s");
+    assert!((0.0..1800.0).contains(&recovery), "recovery {recovery}");
+    assert_eq!(metric(&r, "metastable_at_end"), 0.0);
+    let share = metric(&r, "share_of_applicants_done_by_02:00");
+    assert!(share > 0.0 && share < metric(&r, "applicants_done") / metric(&r, "applicants") + 1e-12);
 }
 
 #[test]
@@ -338,6 +344,10 @@ fn the_default_scenario_replays_1_april_2020() {
         }
         let total = metric(r, "applications_by_d2_01:00");
         assert!((440_000.0..=600_000.0).contains(&total), "total {total}");
+        // The evening reopening collapses again and never recovers: the day
+        // ends in a metastable failure.
+        assert!(metric(r, "recovery_after_portal_reopened_s").is_nan());
+        assert_eq!(metric(r, "metastable_at_end"), 1.0);
     }
 }
 

@@ -176,9 +176,12 @@ struct Sim<'a> {
     viewers: u64,
     viewer_actions: [u64; 4],
     latency: [LogHistogram; 3],
-    minute_requests: Vec<u32>,
+    /// Answers the clients read (successes, errors, timeouts), per minute.
+    minute_answered: Vec<u32>,
     minute_ok: Vec<u32>,
     minute_applications: Vec<u32>,
+    /// Applicants who finished every application, per minute.
+    minute_done: Vec<u32>,
     minute_contacts: [Vec<u32>; 2],
     interval_mark: (Seconds, Counts),
     marks: ObservationMarks,
@@ -263,9 +266,10 @@ impl<'a> Sim<'a> {
             viewers: 0,
             viewer_actions: [0; 4],
             latency: [LogHistogram::new(), LogHistogram::new(), LogHistogram::new()],
-            minute_requests: vec![0; minutes],
+            minute_answered: vec![0; minutes],
             minute_ok: vec![0; minutes],
             minute_applications: vec![0; minutes],
+            minute_done: vec![0; minutes],
             minute_contacts: [vec![0; minutes], vec![0; minutes]],
             interval_mark: (0.0, Counts::default()),
             marks: ObservationMarks::new(day.run),
@@ -492,8 +496,6 @@ impl<'a> Sim<'a> {
         let step = usize::from(a.step);
         let spec = &self.day.journey[step];
         self.counts.n[C::REQUESTS] += 1;
-        let m = self.minute();
-        self.minute_requests[m] += 1;
         if !self.portal_open || !self.category_open(usize::from(a.category)) {
             return self.respond(id, a.epoch, Outcome::Closed, step, self.day.edge.latency);
         }
@@ -578,6 +580,7 @@ impl<'a> Sim<'a> {
             return; // the client stopped waiting: nobody reads this answer
         }
         let m = self.minute();
+        self.minute_answered[m] += 1;
         match outcome {
             Outcome::Ok | Outcome::WrongPerson => {
                 self.counts.n[C::OK] += 1;
@@ -608,6 +611,8 @@ impl<'a> Sim<'a> {
             return;
         }
         self.counts.n[C::TIMEOUT] += u64::from(a.outstanding);
+        let m = self.minute();
+        self.minute_answered[m] += u32::from(a.outstanding);
         let a = &mut self.applicants[id as usize];
         a.epoch += 1;
         a.outstanding = 0;
@@ -637,6 +642,8 @@ impl<'a> Sim<'a> {
         a.retries = 0;
         if next >= self.day.journey.len() {
             self.set_state(id, State::Done);
+            let m = self.minute();
+            self.minute_done[m] += 1;
             self.end_session();
             return;
         }
@@ -1075,14 +1082,13 @@ impl<'a> Sim<'a> {
         let answered = n[C::OK] + n[C::TIMEOUT] + n[C::REJECTED] + n[C::SERVER_TIMEOUT] + n[C::EDGE] + n[C::CLOSED];
         metrics.push(("availability".into(), if answered > 0 { n[C::OK] as f64 / answered as f64 } else { f64::NAN }));
         let minutes_below = |level: f64| {
-            self.minute_requests
-                .iter()
-                .zip(&self.minute_ok)
-                .filter(|(r, ok)| **r > 0 && f64::from(**ok) < level * f64::from(**r))
+            (0..self.minute_answered.len())
+                .filter(|&m| self.window_availability(m, m + 1).is_some_and(|a| a < level))
                 .count() as f64
         };
         metrics.push(("minutes_availability_below_50pct".into(), minutes_below(0.5)));
         metrics.push(("minutes_availability_below_90pct".into(), minutes_below(0.9)));
+        self.verdicts(&mut metrics);
         metrics.push(("worst_p95_s".into(), self.worst_p95));
         metrics.push(("requests".into(), n[C::REQUESTS] as f64));
         metrics.push(("err_timeout".into(), n[C::TIMEOUT] as f64));
@@ -1127,6 +1133,87 @@ impl<'a> Sim<'a> {
             events: self.handled,
         }
     }
+}
+
+impl Sim<'_> {
+    /// Availability over minutes `[from, to)`, or `None` without answers.
+    fn window_availability(&self, from: usize, to: usize) -> Option<f64> {
+        let to = to.min(self.minute_answered.len());
+        let answered: u64 = self.minute_answered[from.min(to)..to].iter().map(|&a| u64::from(a)).sum();
+        let ok: u64 = self.minute_ok[from.min(to)..to].iter().map(|&a| u64::from(a)).sum();
+        (answered > 0).then(|| ok as f64 / answered as f64)
+    }
+
+    /// The verdicts a planner asks after the day: when the service first
+    /// went down, how long it took to recover after each reopening, whether
+    /// it recovered at all (a metastable failure if not), and the share of
+    /// applicants served by each report time.
+    ///
+    /// Overload oscillates minute to minute (retries bunch up, time out
+    /// together, and come back), so "down" is judged over half an hour and
+    /// "recovered" over five-minute blocks that must all stay healthy.
+    fn verdicts(&self, metrics: &mut Vec<(String, f64)>) {
+        const WINDOW: usize = 30;
+        const BLOCK: usize = 5;
+        let minutes = self.minute_answered.len();
+        let onset = (0..minutes.saturating_sub(WINDOW))
+            .find(|&m| self.window_availability(m, m + WINDOW).is_some_and(|a| a < 0.5));
+        metrics.push(("outage_onset_s".into(), onset.map_or(f64::NAN, |m| m as f64 * 60.0)));
+        // Healthy from minute m to `until`: every five-minute block at or
+        // above 90%, for at least half an hour (or up to `until` if sooner).
+        let healthy_from = |m: usize, until: usize| {
+            (m..until)
+                .step_by(BLOCK)
+                .all(|b| self.window_availability(b, (b + BLOCK).min(until)).is_none_or(|a| a >= 0.9))
+                && (until - m >= WINDOW || until < minutes)
+        };
+        let closures: Vec<f64> = self
+            .day
+            .interventions
+            .iter()
+            .filter(|iv| matches!(iv.action, Action::ClosePortal))
+            .map(|iv| iv.at)
+            .collect();
+        for iv in self.day.interventions.iter().filter(|iv| matches!(iv.action, Action::OpenPortal)) {
+            let from = (iv.at / 60.0).ceil() as usize;
+            let until = closures.iter().find(|c| **c > iv.at).map_or(minutes, |c| (*c / 60.0) as usize).min(minutes);
+            let recovered = (from..until).find(|&m| healthy_from(m, until));
+            let value = recovered.map_or(f64::NAN, |m| (m as f64 * 60.0 - iv.at).max(0.0));
+            metrics.push((format!("recovery_after_{}_s", slug(&iv.label)), value));
+        }
+        let recovered = self.window_availability(minutes.saturating_sub(WINDOW), minutes).is_none_or(|a| a >= 0.9);
+        metrics.push(("recovered_by_end".into(), f64::from(u8::from(recovered))));
+        metrics.push(("metastable_at_end".into(), f64::from(u8::from(onset.is_some() && !recovered))));
+        let arrived = self.counts.n[C::FIRST] as f64;
+        let mut done = 0u64;
+        let cumulative: Vec<u64> = self
+            .minute_done
+            .iter()
+            .map(|d| {
+                done += u64::from(*d);
+                done
+            })
+            .collect();
+        for &t in &self.day.report_times {
+            let m = ((t / 60.0).floor() as usize).min(cumulative.len());
+            let by = if m == 0 { 0 } else { cumulative[m - 1] };
+            let share = if arrived > 0.0 { by as f64 / arrived } else { f64::NAN };
+            metrics.push((format!("share_of_applicants_done_by_{}", report_label(t)), share));
+        }
+    }
+}
+
+/// A label as a metric-name fragment: lower case, words joined by `_`.
+fn slug(label: &str) -> String {
+    let mut out = String::new();
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    out.trim_end_matches('_').to_owned()
 }
 
 /// A report time as a metric-name suffix: `08:30` on the first day,
