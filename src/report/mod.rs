@@ -10,6 +10,15 @@ use crate::experiment::Estimate;
 use crate::stats::ConfidenceInterval;
 use crate::units::{Date, Seconds};
 
+mod axis;
+pub mod charts;
+mod draw;
+pub mod html;
+pub mod tables;
+
+pub use charts::{figures, sweep_figure};
+pub use html::{markdown_summary, report_html};
+
 /// Why a chart or a table could not be made.
 ///
 /// The tables come from a run's own exporters, so these errors mean a
