@@ -70,6 +70,9 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+    /// CSV only: no charts, no report.html or report.md.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// Arguments of `clickday sweep`.
@@ -98,6 +101,9 @@ pub struct SweepArgs {
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+    /// CSV only: no sweep charts.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// Arguments of `clickday merge`.
@@ -109,6 +115,9 @@ pub struct MergeArgs {
     /// Folder that receives the merged output.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
+    /// CSV only: no charts, no report.html or report.md.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// Arguments of `clickday validate`.

@@ -47,9 +47,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Creates `dir` and writes each file into it atomically.
 pub fn write_all(dir: &Path, outputs: &[OutputFile]) -> Result<()> {
+    write_named(dir, outputs.iter().map(|f| (f.name, f.bytes.as_slice())))
+}
+
+/// Creates `dir` and writes each `(file name, bytes)` into it atomically.
+pub fn write_named<'a>(dir: &Path, files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
-    for file in outputs {
-        write_atomic(&dir.join(file.name), &file.bytes)?;
+    for (name, bytes) in files {
+        write_atomic(&dir.join(name), bytes)?;
+    }
+    Ok(())
+}
+
+/// Removes the files of `dir` with one of `extensions` whose names are not
+/// in `keep`: charts an earlier run drew that this run did not (no
+/// exposures this time, say) must not stay behind looking current.
+pub fn remove_stale(dir: &Path, extensions: &[&str], keep: &[String]) -> Result<()> {
+    let entries = fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours = path.extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.contains(&e));
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if ours && path.is_file() && !keep.contains(&name) {
+            fs::remove_file(&path).with_context(|| format!("cannot remove the stale chart {}", path.display()))?;
+        }
     }
     Ok(())
 }

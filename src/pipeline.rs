@@ -8,8 +8,10 @@
 //! 3. [`finish_scenario`] reads a scenario's complete tables back into
 //!    estimates and renders its `summary.csv`, `run.json` and terminal table.
 //! 4. [`compare`] pairs every scenario with the first (the baseline).
+//! 5. [`report`] draws the charts and writes the HTML report and the
+//!    Markdown summary of the whole run.
 //!
-//! Steps 3 and 4 read only the tables, so a run split into shards and
+//! Steps 3 to 5 read only the tables, so a run split into shards and
 //! merged ([`merge_tables`]) produces exactly the bytes a run on one machine
 //! produces. This is the one place that knows which model a scenario holds.
 
@@ -20,7 +22,7 @@ use crate::export;
 use crate::export::long::{self, TableError};
 use crate::launch::LaunchResult;
 use crate::network::{ReplicationResult, SimError};
-use crate::report::PairedDifference;
+use crate::report::{self, Figure, ModelKind, PairedDifference, ReportError, ScenarioView};
 use crate::scenario::{Model, Scenario};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -50,6 +52,9 @@ pub enum RunError {
     /// A table could not be read back.
     #[error(transparent)]
     Table(#[from] TableError),
+    /// A chart could not be drawn.
+    #[error(transparent)]
+    Report(#[from] ReportError),
 }
 
 /// One scenario of a run, with the settings the command line resolved.
@@ -298,4 +303,55 @@ pub fn compare(runs: &[ScenarioRun<'_>], tables: &[Tables]) -> Result<Vec<Paired
         )?);
     }
     Ok(out)
+}
+
+/// The run-level report: charts, the HTML report and the Markdown summary.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// Every chart of the run, in both formats.
+    pub figures: Vec<Figure>,
+    /// `report.html`: self-contained, the charts inline as SVG.
+    pub html: String,
+    /// `report.md`: headline verdicts and paired differences.
+    pub markdown: String,
+}
+
+/// What the report sees of one finished scenario.
+pub fn view<'a>(run: &ScenarioRun<'a>, tables: &'a Tables, estimates: &'a [Estimate]) -> ScenarioView<'a> {
+    let scenario = run.scenario;
+    let (kind, interventions) = match &scenario.model {
+        Model::Network(_) => (ModelKind::Network, Vec::new()),
+        Model::LaunchDay(day) => {
+            (ModelKind::LaunchDay, day.interventions.iter().map(|iv| (iv.at, iv.label.clone())).collect())
+        }
+        Model::Contact(_) => (ModelKind::Contact, Vec::new()),
+    };
+    ScenarioView {
+        name: &scenario.name,
+        description: &scenario.description,
+        start_date: scenario.start_date,
+        kind,
+        duration: scenario.run().duration,
+        interventions,
+        tables: tables.files.iter().map(|f| (f.name, f.bytes.as_slice())).collect(),
+        estimates,
+        replications: tables.replications,
+        seed: run.seed,
+    }
+}
+
+/// Charts, HTML report and Markdown summary of a finished run, from the
+/// scenarios' tables and estimates and the paired differences.
+pub fn report(
+    runs: &[ScenarioRun<'_>],
+    tables: &[Tables],
+    outputs: &[ScenarioOutput],
+    differences: &[PairedDifference],
+) -> Result<RunReport, RunError> {
+    let views: Vec<ScenarioView<'_>> =
+        runs.iter().zip(tables).zip(outputs).map(|((run, t), out)| view(run, t, &out.estimates)).collect();
+    let figures = report::figures(&views)?;
+    let html = report::report_html(&views, differences, &figures);
+    let markdown = report::markdown_summary(&views, differences);
+    Ok(RunReport { figures, html, markdown })
 }

@@ -6,6 +6,7 @@ use crate::files;
 use anyhow::{Context, Result, bail};
 use clickday::experiment::Estimate;
 use clickday::pipeline::{self, OutputFile, ScenarioRun, Tables};
+use clickday::report;
 use clickday::scenario::{Model, Scenario, parse_scenario, parse_scenario_with_includes, parse_variant};
 use clickday::sweep::{self, SetOption, Target};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -202,7 +203,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         let texts: Vec<&str> = loaded.iter().map(|l| l.text.as_str()).collect();
         return write_shard(&args.out, &name, (i, n), &runs, &texts, &tables);
     }
-    finish(&args.out, &name, &runs, &tables)
+    finish(&args.out, &name, &runs, &tables, !args.no_report)
 }
 
 /// Exit status after Ctrl-C, as shells report a process ended by SIGINT.
@@ -249,10 +250,11 @@ fn finish_interrupted(out: &Path, runs: &[ScenarioRun<'_>], tables: &[Tables]) -
     Ok(ExitCode::from(EXIT_INTERRUPTED))
 }
 
-/// Writes every scenario's folder and the run's comparison, and prints the
-/// summaries.
-fn finish(out: &Path, name: &str, runs: &[ScenarioRun<'_>], tables: &[Tables]) -> Result<ExitCode> {
+/// Writes every scenario's folder, the run's comparison and its report,
+/// and prints the summaries.
+fn finish(out: &Path, name: &str, runs: &[ScenarioRun<'_>], tables: &[Tables], report: bool) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
+    let mut outputs = Vec::with_capacity(runs.len());
     for (run, t) in runs.iter().zip(tables) {
         let output = pipeline::finish_scenario(run, t).with_context(|| format!("scenario {}", run.scenario.name))?;
         let dir = out.join(&run.scenario.name);
@@ -260,17 +262,47 @@ fn finish(out: &Path, name: &str, runs: &[ScenarioRun<'_>], tables: &[Tables]) -
         let names: Vec<&str> = output.files.iter().map(|f| f.name).collect();
         writeln!(stdout, "{}", output.summary)?;
         writeln!(stdout, "wrote {}/ ({})\n", dir.display(), names.join(", "))?;
+        outputs.push(output);
     }
+    let dir = out.join(name);
+    let differences = pipeline::compare(runs, tables)?;
     if runs.len() > 1 {
-        let differences = pipeline::compare(runs, tables)?;
-        let dir = out.join(name);
         let baseline = &runs[0].scenario.name;
         let files =
             [OutputFile { name: "comparison.csv", bytes: clickday::export::csv::differences(baseline, &differences) }];
         files::write_all(&dir, &files)?;
         writeln!(stdout, "paired differences against {baseline}: wrote {}/comparison.csv", dir.display())?;
     }
+    if report {
+        let report = pipeline::report(runs, tables, &outputs, &differences).context("drawing the report")?;
+        write_report(&dir, &report)?;
+        writeln!(
+            stdout,
+            "report: {}/report.html and report.md; {} charts in {}/ (PNG and SVG)",
+            dir.display(),
+            report.figures.len(),
+            dir.join(PLOTS).display()
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The run folder's sub-folder of charts.
+const PLOTS: &str = "plots";
+
+/// Writes the charts to `plots/` (removing charts of an earlier run that
+/// this one did not draw), then `report.html` and `report.md`.
+fn write_report(dir: &Path, report: &pipeline::RunReport) -> Result<()> {
+    let plots = dir.join(PLOTS);
+    let mut named: Vec<(String, &[u8])> = Vec::with_capacity(2 * report.figures.len());
+    for f in &report.figures {
+        named.push((format!("{}.png", f.stem), &f.png));
+        named.push((format!("{}.svg", f.stem), f.svg.as_bytes()));
+    }
+    files::write_named(&plots, named.iter().map(|(n, b)| (n.as_str(), *b)))?;
+    let keep: Vec<String> = named.into_iter().map(|(n, _)| n).collect();
+    files::remove_stale(&plots, &["png", "svg"], &keep)?;
+    files::write_named(dir, [("report.html", report.html.as_bytes()), ("report.md", report.markdown.as_bytes())])
 }
 
 fn shard_dir(out: &Path, name: &str, (i, n): (u32, u32)) -> PathBuf {
@@ -398,7 +430,7 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode> {
         }
         merged.push(pipeline::merge_tables(&parts)?);
     }
-    finish(&args.out, &first.run, &runs, &merged)
+    finish(&args.out, &first.run, &runs, &merged, !args.no_report)
 }
 
 /// A bad `--set` or `--target`: a usage error (exit status 2).
@@ -468,6 +500,8 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
         Some(t) => vec![t.clone()],
         None => headline_metrics(base),
     };
+    let charts =
+        if args.no_report { 0 } else { write_sweep_charts(&dir, &base.name, &sets, &variants, &estimates, &shown)? };
     writeln!(
         stdout,
         "{} — {} variants × {} replications, 95% confidence intervals",
@@ -492,7 +526,46 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
         }
     }
     writeln!(stdout, "wrote {}/ (sweep.csv, sweep_summary.csv)", dir.display())?;
+    if charts > 0 {
+        writeln!(stdout, "{charts} sweep charts in {}/ (PNG and SVG)", dir.join(PLOTS).display())?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One chart per shown metric against the first swept key, into
+/// `plots/sweep-<metric>.png` and `.svg`; returns how many were drawn. A
+/// metric whose values are not numbers for any variant is skipped.
+fn write_sweep_charts(
+    dir: &Path,
+    scenario: &str,
+    sets: &[SetOption],
+    variants: &[sweep::Variant],
+    estimates: &[Vec<Estimate>],
+    shown: &[Target],
+) -> Result<usize> {
+    let mut figures = Vec::new();
+    for metric in shown {
+        let series = sweep::chart_series(sets, variants, estimates, metric);
+        let scope = metric.scope.as_deref().map_or(String::new(), |s| format!("{s}: "));
+        let title = format!("{scope}{} against {} — {scenario}", metric.metric, sets[0].path);
+        let y_label = format!("{scope}{} (mean, 95% CI)", metric.metric);
+        match report::sweep_figure(&title, &sweep::axis_label(&sets[0]), &y_label, &series) {
+            Ok(mut figure) => {
+                figure.stem = format!("sweep-{}", metric.metric);
+                figures.push(figure);
+            }
+            Err(report::ReportError::EmptySweep { .. }) => {
+                eprintln!("no sweep chart of {}: no variant has a numeric value of it", metric.metric);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let named: Vec<(String, &[u8])> = figures
+        .iter()
+        .flat_map(|f| [(format!("{}.png", f.stem), f.png.as_slice()), (format!("{}.svg", f.stem), f.svg.as_bytes())])
+        .collect();
+    files::write_named(&dir.join(PLOTS), named.iter().map(|(n, b)| (n.as_str(), *b)))?;
+    Ok(figures.len())
 }
 
 /// Most variants one sweep runs.

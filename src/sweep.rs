@@ -174,6 +174,50 @@ pub fn cheapest(variants: &[Variant], estimates: &[Vec<Estimate>], target: &Targ
     meeting.first().copied()
 }
 
+/// The x-axis label of a swept key: its path and the unit its values were
+/// converted to (durations to seconds, rates to per second).
+pub fn axis_label(set: &SetOption) -> String {
+    let plain = set.values.iter().all(|v| v.trim().parse::<f64>().is_ok());
+    let durations = set.values.iter().all(|v| parse_duration(v).is_ok());
+    let rates = set.values.iter().all(|v| parse_rate(v).is_ok());
+    match (plain, durations, rates) {
+        (true, ..) => set.path.clone(),
+        (false, true, _) => format!("{} (seconds)", set.path),
+        (false, false, true) => format!("{} (per second)", set.path),
+        _ => format!("{} (values that are not numbers are left out)", set.path),
+    }
+}
+
+/// The lines of a sweep chart of `metric`: the first swept key on the x
+/// axis, one line per combination of the other keys' values (labelled
+/// with them), each point the variant's mean and 95% interval.
+pub fn chart_series(
+    sets: &[SetOption],
+    variants: &[Variant],
+    estimates: &[Vec<Estimate>],
+    metric: &Target,
+) -> Vec<crate::report::SweepSeries> {
+    let mut lines: Vec<(Vec<String>, crate::report::SweepSeries)> = Vec::new();
+    for (variant, estimates) in variants.iter().zip(estimates) {
+        let Some((x, others)) = variant.values.split_first() else { continue };
+        let Some(e) = metric.find(estimates) else { continue };
+        let k = match lines.iter().position(|(o, _)| o.as_slice() == others) {
+            Some(k) => k,
+            None => {
+                let label = sets[1..].iter().zip(others).map(|(s, v)| format!("{}={v}", s.path)).collect::<Vec<_>>();
+                let series = crate::report::SweepSeries { label: label.join(", "), points: Vec::new() };
+                lines.push((others.to_vec(), series));
+                lines.len() - 1
+            }
+        };
+        lines[k].1.points.push((numeric(x), e.ci));
+    }
+    for (_, series) in &mut lines {
+        series.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    lines.into_iter().map(|(_, s)| s).collect()
+}
+
 fn writer() -> ::csv::Writer<Vec<u8>> {
     ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new())
 }
@@ -282,6 +326,33 @@ mod tests {
         let impossible = parse_target("availability>=0.999").unwrap();
         assert_eq!(cheapest(&variants, &estimates, &impossible), None);
         assert_eq!(numeric("5000/m"), 5000.0 / 60.0);
+        assert_eq!(numeric("2m"), 120.0);
+    }
+
+    #[test]
+    fn a_sweep_chart_has_the_first_key_across_and_a_line_per_other_value() {
+        let sets = [parse_set("rate=10/s,5/s").unwrap(), parse_set("workers=1,2").unwrap()];
+        let variants = grid(&sets);
+        let est = |mean: f64| {
+            vec![Estimate {
+                scope: "portal".into(),
+                metric: "availability".into(),
+                ci: ConfidenceInterval::student_t(&[mean, mean + 0.1], 0.95),
+            }]
+        };
+        // Grid order: (10/s,1) (10/s,2) (5/s,1) (5/s,2).
+        let estimates = [est(0.1), est(0.2), est(0.3), est(0.4)];
+        let target = parse_target("availability>=0").unwrap();
+        let series = chart_series(&sets, &variants, &estimates, &target);
+        assert_eq!(series.len(), 2);
+        assert_eq!(series[0].label, "workers=1");
+        let xs: Vec<f64> = series[0].points.iter().map(|p| p.0).collect();
+        assert_eq!(xs, [5.0, 10.0]);
+        assert!((series[0].points[0].1.mean - 0.35).abs() < 1e-12);
+        assert!((series[1].points[1].1.mean - 0.25).abs() < 1e-12);
+        assert_eq!(axis_label(&sets[0]), "rate (per second)");
+        assert_eq!(axis_label(&sets[1]), "workers");
+        assert_eq!(axis_label(&parse_set("t=1m,90s").unwrap()), "t (seconds)");
         assert_eq!(numeric("2m"), 120.0);
     }
 }

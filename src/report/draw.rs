@@ -579,8 +579,10 @@ pub(crate) fn paint<DB: DrawingBackend>(chart: &Chart, area: &DrawingArea<DB, Sh
 
     let mut footer: Vec<String> = Vec::new();
     if placed.is_none() && !visible.is_empty() {
-        let items: Vec<String> = std::iter::once(format!("Interventions in {}:", chart.marker_owner))
-            .chain(visible.iter().enumerate().map(|(i, (x, label))| {
+        let mut items: Vec<String> = visible
+            .iter()
+            .enumerate()
+            .map(|(i, (x, label))| {
                 let at = match &chart.x {
                     XAxis::Clock { date, .. } => {
                         let tick = crate::units::clock_label(*x, *date);
@@ -589,8 +591,10 @@ pub(crate) fn paint<DB: DrawingBackend>(chart: &Chart, area: &DrawingArea<DB, Sh
                     XAxis::Value { .. } => axis::tick_label(*x, 0.01, x.abs()),
                 };
                 format!("({}) {at} {label}", i + 1)
-            }))
+            })
             .collect();
+        // The heading joins the first item so no separator follows its colon.
+        items[0] = format!("Interventions in {}: {}", chart.marker_owner, items[0]);
         footer.extend(wrap(&items, " · ", width - 2 * MARGIN, |s| p.width(s, &note_font))?);
     }
     if let Some(note) = &chart.note {

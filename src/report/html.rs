@@ -18,18 +18,20 @@ use std::fmt::Write;
 type Headline = (&'static str, &'static str, &'static str, f64, &'static str);
 
 /// The launch-day verdicts a planner reads first, in reading order.
-const LAUNCH_HEADLINES: [Headline; 20] = [
+const LAUNCH_HEADLINES: [Headline; 22] = [
     ("portal", "applications", "applications completed", 1.0, ""),
     ("portal", "applications_by_*", "applications by", 1.0, ""),
-    ("portal", "share_done_by_*", "applicants done by", 100.0, "%"),
+    ("portal", "share_of_applicants_done_by_*", "share of applicants done by", 100.0, "%"),
     ("portal", "time_to_50pct_applications_s", "time to 50% of applications", 1.0 / 3600.0, " h"),
     ("portal", "time_to_90pct_applications_s", "time to 90% of applications", 1.0 / 3600.0, " h"),
     ("portal", "peak_applications_per_s", "peak completions per second", 1.0, ""),
     ("portal", "availability", "availability (share of requests ok)", 100.0, "%"),
     ("portal", "minutes_availability_below_50pct", "minutes with availability < 50%", 1.0, ""),
     ("portal", "minutes_availability_below_90pct", "minutes with availability < 90%", 1.0, ""),
-    ("portal", "recovery_time_s", "recovery time", 1.0 / 3600.0, " h"),
-    ("portal", "recovered", "recovered before the end", 100.0, "%"),
+    ("portal", "outage_onset_s", "outage onset: first half hour under 50%", 1.0 / 3600.0, " h"),
+    ("portal", "recovery_after_*", "recovery time after", 1.0 / 3600.0, " h"),
+    ("portal", "recovered_by_end", "replications recovered by the end", 100.0, "%"),
+    ("portal", "metastable_at_end", "replications still down at the end (metastable)", 100.0, "%"),
     ("portal", "worst_p95_s", "worst p95 latency", 1.0, " s"),
     ("portal", "wasted_work_share", "wasted work", 100.0, "%"),
     ("portal", "people_exposed", "people whose data was exposed", 1.0, ""),
@@ -74,7 +76,7 @@ const LAUNCH_COLUMNS: [Headline; 8] = [
     ("portal", "availability", "availability", 100.0, "%"),
     ("portal", "minutes_availability_below_50pct", "min < 50% avail.", 1.0, ""),
     ("portal", "time_to_90pct_applications_s", "h to 90% of apps", 1.0 / 3600.0, ""),
-    ("portal", "recovery_time_s", "recovery (h)", 1.0 / 3600.0, ""),
+    ("portal", "metastable_at_end", "still down at end", 100.0, "%"),
     ("portal", "worst_p95_s", "worst p95 (s)", 1.0, ""),
     ("portal", "people_exposed", "people exposed", 1.0, ""),
     ("portal", "applicants_given_up", "gave up", 1.0, ""),
@@ -136,7 +138,10 @@ fn pick<'e>(estimates: &'e [Estimate], list: &[Headline]) -> Vec<(String, &'e Es
     for (scope, metric, label, scale, unit) in list {
         for e in estimates.iter().filter(|e| matches(scope, &e.scope) && matches(metric, &e.metric)) {
             let mut text = match metric.strip_suffix('*') {
-                Some(prefix) => format!("{label} {}", e.metric[prefix.len()..].replace('_', " ")),
+                Some(prefix) => {
+                    let rest = &e.metric[prefix.len()..];
+                    format!("{label} {}", rest.strip_suffix("_s").unwrap_or(rest).replace('_', " "))
+                }
                 None => (*label).to_owned(),
             };
             if *scope == "*" {
