@@ -278,13 +278,18 @@ fn finish(out: &Path, name: &str, runs: &[ScenarioRun<'_>], tables: &[Tables], r
         write_report(&dir, &report)?;
         writeln!(
             stdout,
-            "report: {}/report.html and report.md; {} charts in {}/ (PNG and SVG)",
+            "report: {}/report.html and report.md; {} in {}/ (PNG and SVG)",
             dir.display(),
-            report.figures.len(),
+            plural(report.figures.len(), "chart"),
             dir.join(PLOTS).display()
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// "1 chart", "3 charts".
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 /// The run folder's sub-folder of charts.
@@ -527,7 +532,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     }
     writeln!(stdout, "wrote {}/ (sweep.csv, sweep_summary.csv)", dir.display())?;
     if charts > 0 {
-        writeln!(stdout, "{charts} sweep charts in {}/ (PNG and SVG)", dir.join(PLOTS).display())?;
+        writeln!(stdout, "{} in {}/ (PNG and SVG)", plural(charts, "sweep chart"), dir.join(PLOTS).display())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -168,6 +168,71 @@ fn a_sweep_runs_the_grid_and_names_the_cheapest_variant_meeting_the_target() {
 }
 
 #[test]
+fn a_run_writes_its_charts_and_a_report_naming_every_scenario_and_replaces_stale_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let run_dir = dir.path().join("rdc-2019-04-sms-wave-comparison");
+    let stale = run_dir.join("plots/outage.png");
+    std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
+    std::fs::write(&stale, b"from an older run").unwrap();
+    clickday()
+        .args(["run", "-r", "3", "-q", "--out"])
+        .arg(dir.path())
+        .args(PAIR)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("report: ").and(predicate::str::contains("report.html")));
+    assert!(!stale.exists(), "a chart this run did not draw was left behind");
+    let html = String::from_utf8(read(&run_dir.join("report.html"))).unwrap();
+    for name in ["rdc-2019-04-sms-wave", "rdc-2019-04-sms-wave-staffed"] {
+        assert!(html.contains(&format!("id=\"scenario-{name}\"")), "no section for {name}");
+    }
+    assert!(html.contains("Differences from the baseline"));
+    assert!(!html.contains("http://") || html.matches("http://").all(|_| html.contains("xmlns")));
+    for stem in ["social-backlog"] {
+        let png = image::open(run_dir.join(format!("plots/{stem}.png"))).unwrap();
+        assert_eq!((png.width(), png.height()), (1200, 600), "{stem}");
+        let svg = String::from_utf8(read(&run_dir.join(format!("plots/{stem}.svg")))).unwrap();
+        assert!(svg.contains("<svg") && svg.contains("rdc-2019-04-sms-wave"), "{stem}.svg has no title");
+        assert!(html.contains(&format!("id=\"figure-{stem}\"")), "{stem} is not in the report");
+    }
+    let markdown = String::from_utf8(read(&run_dir.join("report.md"))).unwrap();
+    assert!(markdown.contains("| rdc-2019-04-sms-wave-staffed |"), "{markdown}");
+}
+
+#[test]
+fn no_report_writes_only_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    clickday()
+        .args(["run", "-r", "2", "-q", "--no-report", "--out"])
+        .arg(dir.path())
+        .arg("scenarios/mmc-call-center.toml")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("report:").not());
+    let names: Vec<String> = tree(dir.path()).into_iter().map(|(p, _)| p).collect();
+    assert!(names.iter().all(|n| n.ends_with(".csv") || n.ends_with("run.json")), "{names:?}");
+}
+
+#[test]
+fn a_sweep_charts_its_metrics_against_the_first_key() {
+    let dir = tempfile::tempdir().unwrap();
+    clickday()
+        .args(["sweep", "scenarios/mmc-call-center.toml", "--set", "station.agents.servers=36,40,44"])
+        .args(["--set", "source.calls.rate=900/h,1000/h", "-r", "2", "-q", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("sweep charts in"));
+    let plots = dir.path().join("mmc-call-center-sweep/plots");
+    let svg = String::from_utf8(read(&plots.join("sweep-sojourn_mean_s.svg"))).unwrap();
+    assert!(svg.contains("sojourn_mean_s against station.agents.servers"), "no title");
+    // One legend entry per value of the second key.
+    assert!(svg.contains("source.calls.rate=900/h") && svg.contains("source.calls.rate=1000/h"));
+    let png = image::open(plots.join("sweep-sojourn_mean_s.png")).unwrap();
+    assert_eq!((png.width(), png.height()), (1200, 600));
+}
+
+#[test]
 fn sweep_mistakes_are_usage_errors_that_say_what_to_do() {
     let cases: [(&[&str], &str); 3] = [
         (&["--set", "station.agnets.servers=30,40"], "close matches: station.agents.servers"),
