@@ -1,83 +1,14 @@
 //! The launch-day model: its mechanisms on small portals, the books that
 //! must balance, bad input, and the calibration of the 1 April 2020 replay.
 
-use crate::util::clickday;
+use crate::util::{clickday, small_portal};
 use clickday::engine::RngStreams;
 use clickday::launch::{LaunchDay, LaunchResult, simulate};
 use clickday::scenario::{Model, parse_scenario};
 
-/// A small portal: 20,000 people, a login and a personal page on a
-/// 40-thread application tier in front of a 4-connection database. `extra`
-/// is appended (interventions, a waiting room, ...); `{retries}` and
-/// `{workers}` are substituted.
+/// The small portal of `util::small_portal`, named `small-portal`.
 fn portal(retries: u32, db_workers: u32, extra: &str) -> String {
-    format!(
-        r#"
-name = "small-portal"
-duration = "4h"
-interval = "5m"
-report_times = ["01:00", "02:00"]
-
-[population]
-eligible = 20000
-
-[[category]]
-name = "people"
-share = 1.0
-behaviour = "person"
-crowd = {{ share = 0.5, at = "00:00", spread = {{ dist = "exponential", mean = "20m" }} }}
-curve = {{ share = 0.4, profile = [{{ at = "00:00", weight = 1 }}, {{ at = "03:00", weight = 0 }}] }}
-
-[[behaviour]]
-name = "person"
-timeout = {{ dist = "deterministic", value = "20s" }}
-retries = {retries}
-retry_delay = {{ dist = "exponential", mean = "10s" }}
-tabs = 2
-return_probability = 0.8
-return_delay = {{ dist = "exponential", mean = "30m" }}
-max_visits = 3
-phone_after_failure = 0.1
-social_on_give_up = 0.5
-
-[[step]]
-name = "login"
-class = "write"
-route = ["app", "db"]
-think = {{ dist = "exponential", mean = "5s" }}
-
-[[step]]
-name = "area"
-class = "personal"
-route = ["app", "db"]
-addresses = 5
-think = {{ dist = "exponential", mean = "10s" }}
-
-[[step]]
-name = "submit"
-class = "write"
-route = ["app", "db"]
-completes_application = true
-think = {{ dist = "exponential", mean = "1s" }}
-
-[edge]
-personal_ttl = "30s"
-viewer_actions = {{ view = 0.5, modify = 0.1, delete = 0.1, submit = 0.1 }}
-
-[[tier]]
-name = "app"
-workers = 40
-service = {{ dist = "exponential", mean = "20ms" }}
-queue = 2000
-
-[[tier]]
-name = "db"
-workers = {db_workers}
-service = {{ dist = "exponential", mean = "50ms" }}
-queue = 2000
-{extra}
-"#
-    )
+    small_portal("name = \"small-portal\"", retries, db_workers, extra)
 }
 
 fn day(text: &str) -> LaunchDay {

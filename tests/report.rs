@@ -2,6 +2,7 @@
 //! PNG and an SVG of the stated size that carries its title, the report is
 //! well formed and names every scenario, and bad tables give typed errors.
 
+use crate::util::small_portal;
 use clickday::experiment::Estimate;
 use clickday::export;
 use clickday::launch::LaunchDay;
@@ -15,79 +16,21 @@ use std::sync::OnceLock;
 
 const REPLICATIONS: u32 = 3;
 
-/// A small portal with its contact center: 20,000 people over four hours,
-/// a login and a personal page on an application tier in front of a
-/// database. `extra` is appended.
+/// The small portal of `util::small_portal` with a narrative, a date and
+/// its contact center. `extra` is appended.
 fn portal(name: &str, extra: &str) -> String {
-    format!(
-        r#"
-name = "{name}"
+    let header = format!(
+        r#"name = "{name}"
 description = """
 A small portal on a busy morning.
 
 Its database is <b>undersized</b> & its cache rule leaks."""
-start_date = "2021-03-01"
-duration = "4h"
-interval = "5m"
-report_times = ["01:00", "02:00"]
+start_date = "2021-03-01""#
+    );
+    small_portal(&header, 3, 2, &format!("{CONTACT_CENTER}{extra}"))
+}
 
-[population]
-eligible = 20000
-
-[[category]]
-name = "people"
-share = 1.0
-behaviour = "person"
-crowd = {{ share = 0.5, at = "00:00", spread = {{ dist = "exponential", mean = "20m" }} }}
-curve = {{ share = 0.4, profile = [{{ at = "00:00", weight = 1 }}, {{ at = "03:00", weight = 0 }}] }}
-
-[[behaviour]]
-name = "person"
-timeout = {{ dist = "deterministic", value = "20s" }}
-retries = 3
-retry_delay = {{ dist = "exponential", mean = "10s" }}
-tabs = 2
-return_probability = 0.8
-return_delay = {{ dist = "exponential", mean = "30m" }}
-max_visits = 3
-phone_after_failure = 0.1
-social_on_give_up = 0.5
-
-[[step]]
-name = "login"
-class = "write"
-route = ["app", "db"]
-think = {{ dist = "exponential", mean = "5s" }}
-
-[[step]]
-name = "area"
-class = "personal"
-route = ["app", "db"]
-addresses = 5
-think = {{ dist = "exponential", mean = "10s" }}
-
-[[step]]
-name = "submit"
-class = "write"
-route = ["app", "db"]
-completes_application = true
-think = {{ dist = "exponential", mean = "1s" }}
-
-[edge]
-personal_ttl = "30s"
-
-[[tier]]
-name = "app"
-workers = 40
-service = {{ dist = "exponential", mean = "20ms" }}
-queue = 2000
-
-[[tier]]
-name = "db"
-workers = 2
-service = {{ dist = "exponential", mean = "50ms" }}
-queue = 2000
-
+const CONTACT_CENTER: &str = r#"
 [contact.phone]
 agents = 2
 handle_time = "3m"
@@ -106,10 +49,7 @@ response_target = "1h"
 [[contact.social.demand]]
 name = "failures"
 kind = "external"
-{extra}
-"#
-    )
-}
+"#;
 
 const CACHE_BUG: &str = r#"
 [[intervention]]
