@@ -724,7 +724,7 @@ pub(crate) fn paint<DB: DrawingBackend>(chart: &Chart, area: &DrawingArea<DB, Sh
                 if !shared_label[*i] {
                     p.text(y_label, &y_font, (r.left - Y_AXIS_SPACE + 12, (r.top + r.bottom) / 2))?;
                 }
-                paint_markers(&p, &visible, xmap, *r, placed.is_none())?;
+                paint_markers(&p, &visible, xmap, *r)?;
                 if let Some((v, label)) = reference {
                     let py = range.map(*v, *r);
                     p.dashed((r.left, py), (r.right, py), INK.mix(0.7), 8)?;
@@ -732,6 +732,9 @@ pub(crate) fn paint<DB: DrawingBackend>(chart: &Chart, area: &DrawingArea<DB, Sh
                     p.text(label, &style, (r.right - 4, py - 2))?;
                 }
                 paint_series(&p, series, range, xmap, *r)?;
+                if placed.is_none() {
+                    paint_marker_numbers(&p, &visible, xmap, *r)?;
+                }
                 if !range.data {
                     let style = anchored(font(TEXT_SIZE), HPos::Center, VPos::Center).color(&MUTED);
                     p.text("no observations", &style, ((r.left + r.right) / 2, (r.top + r.bottom) / 2))?;
@@ -749,7 +752,7 @@ pub(crate) fn paint<DB: DrawingBackend>(chart: &Chart, area: &DrawingArea<DB, Sh
                         p.rect(Rect { left: x0, right: x1.max(x0 + 1), ..band }, color(*c).mix(0.85), true)?;
                     }
                 }
-                paint_markers(&p, &visible, xmap, *r, false)?;
+                paint_markers(&p, &visible, xmap, *r)?;
                 let style = anchored(font(TICK_SIZE), HPos::Right, VPos::Center).color(&INK);
                 let lines: Vec<&str> = label.lines().collect();
                 let mid = (r.top + r.bottom) / 2 - (lines.len() as i32 - 1) * 8;
@@ -803,31 +806,41 @@ pub(crate) fn paint<DB: DrawingBackend>(chart: &Chart, area: &DrawingArea<DB, Sh
     Ok(())
 }
 
-/// Marker lines through a panel, numbered at the top when their labels
-/// are in the key below the chart.
+/// Marker lines through a panel.
 fn paint_markers<DB: DrawingBackend>(
     p: &Painter<'_, DB>,
     markers: &[&(f64, String)],
     xmap: XMap,
     r: Rect,
-    numbered: bool,
+) -> Result<(), Fail> {
+    for (x, _) in markers {
+        let px = xmap.map(*x, r);
+        p.dashed((px, r.top), (px, r.bottom), MARKER.mix(0.9), 5)?;
+    }
+    Ok(())
+}
+
+/// The markers' numbers at the top of a panel, when their labels are in
+/// the key below the chart. Painted over the data on a white ground, so a
+/// line along the top of the panel cannot hide them.
+fn paint_marker_numbers<DB: DrawingBackend>(
+    p: &Painter<'_, DB>,
+    markers: &[&(f64, String)],
+    xmap: XMap,
+    r: Rect,
 ) -> Result<(), Fail> {
     let number_font = anchored(font(NOTE_SIZE), HPos::Left, VPos::Top).color(&INK);
     let mut spans = Vec::new();
     for (i, (x, _)) in markers.iter().enumerate() {
         let px = xmap.map(*x, r);
-        p.dashed((px, r.top), (px, r.bottom), MARKER.mix(0.9), 5)?;
-        if numbered {
-            let w = p.width(&format!("({})", i + 1), &number_font)?;
-            spans.push((px + 2, px + 2 + w));
-        }
+        let w = p.width(&format!("({})", i + 1), &number_font)?;
+        spans.push((px + 2, px + 2 + w));
     }
-    if numbered {
-        let rows = stack_labels(&spans, 8, 2).unwrap_or_else(|| vec![0; spans.len()]);
-        for (i, ((left, _), row)) in spans.iter().zip(rows).enumerate() {
-            let at = (*left, r.top + 2 + row as i32 * 14);
-            p.text(&format!("({})", i + 1), &number_font, at)?;
-        }
+    let rows = stack_labels(&spans, 8, 2).unwrap_or_else(|| vec![0; spans.len()]);
+    for (i, ((left, right), row)) in spans.iter().zip(rows).enumerate() {
+        let top = r.top + 2 + row as i32 * 14;
+        p.rect(Rect { left: left - 1, top, right: right + 1, bottom: top + 13 }, WHITE.to_rgba(), true)?;
+        p.text(&format!("({})", i + 1), &number_font, (*left, top))?;
     }
     Ok(())
 }
