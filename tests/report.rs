@@ -412,6 +412,7 @@ fn the_report_is_well_formed_self_contained_and_names_every_scenario() {
     // Headline verdicts with intervals, and the difference with both widths.
     assert!(html.contains("applications completed") && html.contains(" ± "));
     assert!(html.contains("difference ± 95% CI (paired)") && html.contains("± if unpaired"));
+    assert!(html.contains("<h3>with-room − small-portal</h3>"), "the differences are not headed by scenario");
     // Nothing to fetch and nothing to run.
     assert!(!html.contains("<script") && !html.contains(" src=") && !html.contains("href=\"http"));
     assert!(html.contains("name=\"viewport\"") && html.contains("@media print"));

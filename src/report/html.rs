@@ -376,7 +376,7 @@ fn scenario_section(out: &mut String, view: &ScenarioView<'_>, anchor: &str) {
 fn difference_table(out: &mut String, rows: &[&PairedDifference]) {
     let _ = writeln!(
         out,
-        "<div class=\"scroll\"><table>\n<thead><tr><th>scenario</th><th>metric</th><th class=\"num\">baseline</th>\
+        "<div class=\"scroll\"><table>\n<thead><tr><th>metric</th><th class=\"num\">baseline</th>\
          <th class=\"num\">scenario</th><th class=\"num\">difference ± 95% CI (paired)</th>\
          <th class=\"num\">± if unpaired</th></tr></thead>\n<tbody>"
     );
@@ -396,10 +396,9 @@ fn difference_table(out: &mut String, rows: &[&PairedDifference]) {
         };
         let _ = writeln!(
             out,
-            "<tr{}><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+            "<tr{}><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num diff\">{}</td><td class=\"num\">{}</td></tr>",
             if significant(d) { " class=\"sig\"" } else { "" },
-            escape(&d.scenario),
             escape(&metric),
             escape(&format!("{}{unit}", grouped(d.baseline * scale, dec))),
             escape(&format!("{}{unit}", grouped(d.variant * scale, dec))),
@@ -472,13 +471,25 @@ pub fn report_html(views: &[ScenarioView<'_>], differences: &[PairedDifference],
              independent random numbers: what pairing buys.</p>",
             escape(baseline)
         );
-        let headline: Vec<&PairedDifference> = differences.iter().filter(|d| is_headline(d)).collect();
-        if !headline.is_empty() {
-            difference_table(&mut out, &headline);
+        // One table per scenario, in run order.
+        let mut scenarios: Vec<&str> = Vec::new();
+        for d in differences {
+            if !scenarios.contains(&d.scenario.as_str()) {
+                scenarios.push(&d.scenario);
+            }
         }
-        let _ = writeln!(out, "<details><summary>All {} differences</summary>", differences.len());
-        difference_table(&mut out, &differences.iter().collect::<Vec<_>>());
-        let _ = writeln!(out, "</details>\n</section>");
+        for scenario in scenarios {
+            let of: Vec<&PairedDifference> = differences.iter().filter(|d| d.scenario == scenario).collect();
+            let _ = writeln!(out, "<h3>{} − {}</h3>", escape(scenario), escape(baseline));
+            let headline: Vec<&PairedDifference> = of.iter().copied().filter(|d| is_headline(d)).collect();
+            if !headline.is_empty() {
+                difference_table(&mut out, &headline);
+            }
+            let _ = writeln!(out, "<details><summary>All {} differences</summary>", of.len());
+            difference_table(&mut out, &of);
+            let _ = writeln!(out, "</details>");
+        }
+        let _ = writeln!(out, "</section>");
     }
 
     if !figures.is_empty() {
