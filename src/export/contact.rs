@@ -233,7 +233,7 @@ const SOCIAL_ROWS: [(&str, &str, f64, &str); 12] = [
     ("received", "received", 1.0, ""),
     ("attracted_posts", "drawn by other posts", 1.0, ""),
     ("answered", "answered", 1.0, ""),
-    ("within_target_share", "within target", 100.0, "%"),
+    ("within_target_share", "within target (of due)", 100.0, "%"),
     ("response_p50_s", "response p50", 1.0 / 3600.0, "h"),
     ("response_p90_s", "response p90", 1.0 / 3600.0, "h"),
     ("unanswered_at_end", "unanswered at end", 1.0, ""),
