@@ -865,9 +865,12 @@ fn paint_series<DB: DrawingBackend>(
         }
     }
     // Error bars of different series at one x are moved apart a little so
-    // that they do not hide each other.
+    // that they do not hide each other. Lines get thinner in drawing order,
+    // so where scenarios coincide each later line runs inside the earlier
+    // ones and every colour stays in sight.
     let barred = series.iter().filter(|s| s.bars).count() as i32;
-    let mut k = 0;
+    let lined = series.len() as i32 - barred;
+    let (mut k, mut j) = (0, 0);
     for s in series {
         let col = color(s.color).to_rgba();
         let dodge = if s.bars {
@@ -876,13 +879,19 @@ fn paint_series<DB: DrawingBackend>(
         } else {
             0
         };
+        let width = if s.bars {
+            2
+        } else {
+            j += 1;
+            2 + (lined - j).min(4) as u32
+        };
         let px = |pt: &Point| px(pt) + dodge;
         for run in runs(&s.points, |pt| pt.y.is_finite()) {
             let line: Vec<(i32, i32)> = run.iter().map(|pt| (px(pt), range.map(pt.y, r))).collect();
             if line.len() == 1 {
-                p.dot(line[0], 2, col)?;
+                p.dot(line[0], width as i32, col)?;
             } else {
-                p.line(line, col, 2)?;
+                p.line(line, col, width)?;
             }
         }
         if s.bars {
