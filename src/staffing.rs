@@ -411,7 +411,7 @@ pub const PLAN_COLUMNS: [&str; 17] = [
 /// The plan as CSV, one row per interval, with `agents` taken from
 /// `method`.
 pub fn plan_csv(plan: &Plan, method: Method) -> Vec<u8> {
-    let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = crate::export::csv_writer();
     let _ = w.write_record(PLAN_COLUMNS);
     let number = crate::export::number;
     let width = plan.problem.interval;
@@ -437,7 +437,7 @@ pub fn plan_csv(plan: &Plan, method: Method) -> Vec<u8> {
             scheduled(agents, plan.problem.shrinkage).to_string(),
         ]);
     }
-    w.into_inner().unwrap_or_default()
+    crate::export::csv_bytes(w)
 }
 
 /// Calls per interval read from a CSV.

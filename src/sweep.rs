@@ -7,7 +7,7 @@
 //! differences between variants are paired, not swamped by noise.
 
 use crate::experiment::Estimate;
-use crate::export::number;
+use crate::export::{csv_bytes, csv_writer, estimate_fields, number};
 use crate::scenario::Override;
 use crate::units::{parse_duration, parse_rate};
 use std::fmt;
@@ -218,10 +218,6 @@ pub fn chart_series(
     lines.into_iter().map(|(_, s)| s).collect()
 }
 
-fn writer() -> ::csv::Writer<Vec<u8>> {
-    ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new())
-}
-
 /// The tidy sweep table: one row per variant, replication, scope and
 /// metric, with one column per swept key.
 pub fn long_csv(
@@ -230,7 +226,7 @@ pub fn long_csv(
     variants: &[Variant],
     summaries: &[&[u8]],
 ) -> Result<Vec<u8>, crate::export::long::TableError> {
-    let mut w = writer();
+    let mut w = csv_writer();
     let header: Vec<&str> = ["scenario", "variant"]
         .into_iter()
         .chain(sets.iter().map(|s| s.path.as_str()))
@@ -245,12 +241,12 @@ pub fn long_csv(
             let _ = w.write_record(&record);
         }
     }
-    Ok(w.into_inner().unwrap_or_default())
+    Ok(csv_bytes(w))
 }
 
 /// Means and 95% intervals per variant, scope and metric.
 pub fn summary_csv(scenario: &str, sets: &[SetOption], variants: &[Variant], estimates: &[Vec<Estimate>]) -> Vec<u8> {
-    let mut w = writer();
+    let mut w = csv_writer();
     let header: Vec<&str> = ["scenario", "variant"]
         .into_iter()
         .chain(sets.iter().map(|s| s.path.as_str()))
@@ -261,19 +257,12 @@ pub fn summary_csv(scenario: &str, sets: &[SetOption], variants: &[Variant], est
         for e in estimates {
             let mut record = vec![scenario.to_owned(), k.to_string()];
             record.extend(variant.values.iter().cloned());
-            record.extend([
-                e.scope.clone(),
-                e.metric.clone(),
-                number(e.ci.mean),
-                number(e.ci.lower),
-                number(e.ci.upper),
-                number(e.ci.half_width),
-                e.ci.n.to_string(),
-            ]);
+            record.extend([e.scope.clone(), e.metric.clone()]);
+            record.extend(estimate_fields(e));
             let _ = w.write_record(&record);
         }
     }
-    w.into_inner().unwrap_or_default()
+    csv_bytes(w)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! replication and interval, units in the column names, empty cells where
 //! a figure has nothing to measure.
 
-use super::number;
+use super::{csv_bytes, csv_writer, number};
 use crate::contact::{
     ContactCenter, ContactResult, PHONE_SCOPE, PhoneSummary, ReasonSummary, SOCIAL_SCOPE, SocialSummary,
 };
@@ -64,15 +64,6 @@ pub const SOCIAL_COLUMNS: [&str; 16] = [
 
 const COMMON: [&str; 6] = ["scenario", "replication", "interval", "start_s", "end_s", "clock"];
 
-fn writer() -> ::csv::Writer<Vec<u8>> {
-    ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new())
-}
-
-fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
-    // Writing to a Vec cannot fail; into_inner only flushes the buffer.
-    w.into_inner().unwrap_or_default()
-}
-
 fn common(scenario: &Scenario, replication: u64, index: usize, start: f64, end: f64) -> Vec<String> {
     vec![
         scenario.name.clone(),
@@ -90,7 +81,7 @@ fn common(scenario: &Scenario, replication: u64, index: usize, start: f64, end: 
 /// (answered or abandoned) in the interval that were answered within the
 /// target.
 pub fn phone_intervals(scenario: &Scenario, center: &ContactCenter, results: &[ContactResult]) -> Vec<u8> {
-    let mut w = writer();
+    let mut w = csv_writer();
     let header: Vec<&str> = COMMON.into_iter().chain(PHONE_COLUMNS).collect();
     let _ = w.write_record(&header);
     for r in results {
@@ -134,7 +125,7 @@ pub fn phone_intervals(scenario: &Scenario, center: &ContactCenter, results: &[C
             let _ = w.write_record(&record);
         }
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 /// The social channel's time series (`social_intervals.csv`): one row per
@@ -142,7 +133,7 @@ pub fn phone_intervals(scenario: &Scenario, center: &ContactCenter, results: &[C
 /// `unanswered_at_end` are about the contacts that *arrived* in the
 /// interval, as known at the end of the run.
 pub fn social_intervals(scenario: &Scenario, center: &ContactCenter, results: &[ContactResult]) -> Vec<u8> {
-    let mut w = writer();
+    let mut w = csv_writer();
     let header: Vec<&str> = COMMON.into_iter().chain(SOCIAL_COLUMNS).collect();
     let _ = w.write_record(&header);
     for r in results {
@@ -172,14 +163,14 @@ pub fn social_intervals(scenario: &Scenario, center: &ContactCenter, results: &[
             let _ = w.write_record(&record);
         }
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 /// Per-replication summary in long form (`replications.csv`):
 /// `scenario, replication, scope, metric, value`, with scopes `phone`,
 /// `social` and, for channels with several reasons, `phone:<reason>`.
 pub fn replication_summary(scenario: &Scenario, results: &[ContactResult]) -> Vec<u8> {
-    let mut w = writer();
+    let mut w = csv_writer();
     let _ = w.write_record(["scenario", "replication", "scope", "metric", "value"]);
     let name = scenario.name.as_str();
     for r in results {
@@ -197,7 +188,7 @@ pub fn replication_summary(scenario: &Scenario, results: &[ContactResult]) -> Ve
             write_reasons(&mut w, name, &rep, SOCIAL_SCOPE, &social.reasons);
         }
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 fn write_reasons(w: &mut ::csv::Writer<Vec<u8>>, name: &str, rep: &str, channel: &str, reasons: &[ReasonSummary]) {

@@ -1,7 +1,7 @@
 //! Tidy CSV for analysts: one row per observation, units in column names,
 //! missing values as empty cells.
 
-use super::number;
+use super::{csv_bytes, csv_writer, estimate_fields, number};
 use crate::experiment::{Estimate, NETWORK_SCOPE};
 use crate::network::{Network, NetworkSummary, ReplicationResult, Scope, StationSummary};
 use crate::scenario::Scenario;
@@ -36,20 +36,11 @@ pub const INTERVAL_COLUMNS: [&str; 25] = [
     "in_warmup",
 ];
 
-fn writer() -> ::csv::Writer<Vec<u8>> {
-    ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new())
-}
-
-fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
-    // Writing to a Vec cannot fail; into_inner only flushes the buffer.
-    w.into_inner().unwrap_or_default()
-}
-
 /// The time series: one row per replication, interval and scope (each
 /// station, then `network`). Interval rows cover the warm-up too, flagged
 /// by `in_warmup`, so the start-up can be plotted.
 pub fn intervals(scenario: &Scenario, net: &Network, results: &[ReplicationResult]) -> Vec<u8> {
-    let mut w = writer();
+    let mut w = csv_writer();
     let _ = w.write_record(INTERVAL_COLUMNS);
     let warmup = net.run.warmup;
     for r in results {
@@ -89,14 +80,14 @@ pub fn intervals(scenario: &Scenario, net: &Network, results: &[ReplicationResul
             let _ = w.write_record(&record);
         }
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 /// Per-replication summary in long form: `scenario, replication, scope,
 /// metric, value`. Long form keeps one schema for every metric and scope,
 /// which is what pandas `pivot` and R `tidyr` expect.
 pub fn replication_summary(scenario: &Scenario, results: &[ReplicationResult]) -> Vec<u8> {
-    let mut w = writer();
+    let mut w = csv_writer();
     let _ = w.write_record(["scenario", "replication", "scope", "metric", "value"]);
     for r in results {
         let rep = r.replication.to_string();
@@ -109,12 +100,12 @@ pub fn replication_summary(scenario: &Scenario, results: &[ReplicationResult]) -
             let _ = w.write_record([scenario.name.as_str(), &rep, NETWORK_SCOPE, metric, &number(value)]);
         }
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 /// Means across replications with 95% confidence intervals.
 pub fn estimates(scenario: &Scenario, estimates: &[Estimate]) -> Vec<u8> {
-    let mut w = writer();
+    let mut w = csv_writer();
     let _ = w.write_record([
         "scenario",
         "scope",
@@ -126,24 +117,16 @@ pub fn estimates(scenario: &Scenario, estimates: &[Estimate]) -> Vec<u8> {
         "replications",
     ]);
     for e in estimates {
-        let _ = w.write_record([
-            scenario.name.as_str(),
-            &e.scope,
-            &e.metric,
-            &number(e.ci.mean),
-            &number(e.ci.lower),
-            &number(e.ci.upper),
-            &number(e.ci.half_width),
-            &e.ci.n.to_string(),
-        ]);
+        let [mean, low, high, half_width, n] = estimate_fields(e);
+        let _ = w.write_record([scenario.name.as_str(), &e.scope, &e.metric, &mean, &low, &high, &half_width, &n]);
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 /// Paired differences against the baseline scenario: one row per scenario,
 /// scope and metric, with the unpaired half-width beside the paired one.
 pub fn differences(baseline: &str, differences: &[crate::report::PairedDifference]) -> Vec<u8> {
-    let mut w = writer();
+    let mut w = csv_writer();
     let _ = w.write_record([
         "scenario",
         "baseline",
@@ -174,5 +157,5 @@ pub fn differences(baseline: &str, differences: &[crate::report::PairedDifferenc
             &d.difference.n.to_string(),
         ]);
     }
-    finish(w)
+    csv_bytes(w)
 }

@@ -1,19 +1,11 @@
 //! CSV and the terminal summary for launch-day runs.
 
-use super::number;
+use super::{csv_bytes, csv_writer, number};
 use crate::experiment::{Estimate, find};
 use crate::launch::{LaunchDay, LaunchInterval, LaunchResult, PORTAL_SCOPE, TierInterval};
 use crate::scenario::Scenario;
 use crate::units::clock_label;
 use std::fmt::Write;
-
-fn writer() -> ::csv::Writer<Vec<u8>> {
-    ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new())
-}
-
-fn finish(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
-    w.into_inner().unwrap_or_default()
-}
 
 /// One time-series row: its replication, interval, span, the labels of
 /// any extra key columns, and its values.
@@ -34,7 +26,7 @@ fn series<'r>(
     columns: &[&str],
     rows: impl Iterator<Item = SeriesRow<'r>>,
 ) -> Vec<u8> {
-    let mut w = writer();
+    let mut w = csv_writer();
     let header: Vec<&str> = ["scenario", "replication", "interval", "start_s", "end_s", "clock"]
         .into_iter()
         .chain(keys.iter().copied())
@@ -54,7 +46,7 @@ fn series<'r>(
         record.extend(row.values.iter().map(|v| number(*v)));
         let _ = w.write_record(&record);
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 /// The portal's time series: one row per replication and interval.
@@ -89,7 +81,7 @@ pub fn tiers(scenario: &Scenario, day: &LaunchDay, results: &[LaunchResult]) -> 
 
 /// Per-replication verdicts in long form.
 pub fn replication_summary(scenario: &Scenario, results: &[LaunchResult]) -> Vec<u8> {
-    let mut w = writer();
+    let mut w = csv_writer();
     let _ = w.write_record(["scenario", "replication", "scope", "metric", "value"]);
     for r in results {
         let rep = r.replication.to_string();
@@ -97,12 +89,12 @@ pub fn replication_summary(scenario: &Scenario, results: &[LaunchResult]) -> Vec
             let _ = w.write_record([scenario.name.as_str(), &rep, PORTAL_SCOPE, metric, &number(*value)]);
         }
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 /// Contacts generated per minute by channel: the contact center's input.
 pub fn contacts(scenario: &Scenario, results: &[LaunchResult]) -> Vec<u8> {
-    let mut w = writer();
+    let mut w = csv_writer();
     let _ = w.write_record(["scenario", "replication", "minute", "clock", "phone", "social"]);
     for r in results {
         let rep = r.replication.to_string();
@@ -118,7 +110,7 @@ pub fn contacts(scenario: &Scenario, results: &[LaunchResult]) -> Vec<u8> {
             ]);
         }
     }
-    finish(w)
+    csv_bytes(w)
 }
 
 /// The verdicts a planner reads first, as mean ± half-width.

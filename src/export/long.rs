@@ -74,7 +74,7 @@ pub fn by_replication(table: &str, parts: &[&[u8]]) -> Result<Vec<u8>, TableErro
         }
     }
     groups.sort_by_key(|(r, _)| *r);
-    let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = crate::export::csv_writer();
     if let Some(h) = &header {
         let _ = w.write_record(h);
     }
@@ -83,7 +83,7 @@ pub fn by_replication(table: &str, parts: &[&[u8]]) -> Result<Vec<u8>, TableErro
             let _ = w.write_record(row);
         }
     }
-    Ok(w.into_inner().unwrap_or_default())
+    Ok(crate::export::csv_bytes(w))
 }
 
 /// `(replication, scope, metric, value)` rows of a long-form summary, in

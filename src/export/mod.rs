@@ -13,6 +13,24 @@ pub mod launch;
 pub mod long;
 pub mod table;
 
+/// A CSV writer into memory with `\n` line ends, the same on every
+/// platform, so that output bytes do not depend on where a run was made.
+pub(crate) fn csv_writer() -> ::csv::Writer<Vec<u8>> {
+    ::csv::WriterBuilder::new().terminator(::csv::Terminator::Any(b'\n')).from_writer(Vec::new())
+}
+
+/// The bytes a [`csv_writer`] holds. Writing to a `Vec` cannot fail;
+/// `into_inner` only flushes the buffer.
+pub(crate) fn csv_bytes(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
+    w.into_inner().unwrap_or_default()
+}
+
+/// The CSV cells of an estimate, in the column order every table uses:
+/// `mean, ci95_low, ci95_high, ci95_half_width, replications`.
+pub(crate) fn estimate_fields(e: &Estimate) -> [String; 5] {
+    [number(e.ci.mean), number(e.ci.lower), number(e.ci.upper), number(e.ci.half_width), e.ci.n.to_string()]
+}
+
 /// Formats a number for CSV: shortest round-trip decimal, empty for NaN (an
 /// undefined statistic, such as a percentile of no observations), so that
 /// pandas, R and spreadsheets read it as missing.
