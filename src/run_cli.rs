@@ -191,12 +191,8 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     }
     let shard = args.shard.as_deref().map(parse_shard).transpose().map_err(BadOption)?;
     let pairs = pipeline::plan(&runs, shard.map(|(i, n)| (i - 1, n)));
-    let pool = thread_pool(args.jobs)?;
-    let bar = progress(pairs.len(), args.quiet);
-    let cancel = interrupt_flag();
-    let tables = pool.install(|| pipeline::run_tables(&runs, &pairs, &|| bar.inc(1), cancel))?;
-    bar.finish_and_clear();
-    if cancel.load(Ordering::Relaxed) {
+    let (tables, interrupted) = simulate(&runs, &pairs, args.jobs, args.quiet)?;
+    if interrupted {
         return finish_interrupted(&args.out, &runs, &tables);
     }
     if let Some((i, n)) = shard {
@@ -204,6 +200,23 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         return write_shard(&args.out, &name, (i, n), &runs, &texts, &tables);
     }
     finish(&args.out, &name, &runs, &tables, !args.no_report)
+}
+
+/// Simulates `pairs` on `jobs` threads with a progress bar; stops starting
+/// pairs at Ctrl-C. Returns the tables of the finished pairs and whether
+/// the run was interrupted.
+fn simulate(
+    runs: &[ScenarioRun<'_>],
+    pairs: &[(usize, u64)],
+    jobs: Option<u16>,
+    quiet: bool,
+) -> Result<(Vec<Tables>, bool)> {
+    let pool = thread_pool(jobs)?;
+    let bar = progress(pairs.len(), quiet);
+    let cancel = interrupt_flag();
+    let tables = pool.install(|| pipeline::run_tables(runs, pairs, &|| bar.inc(1), cancel))?;
+    bar.finish_and_clear();
+    Ok((tables, cancel.load(Ordering::Relaxed)))
 }
 
 /// Exit status after Ctrl-C, as shells report a process ended by SIGINT.
@@ -299,13 +312,7 @@ const PLOTS: &str = "plots";
 /// this one did not draw), then `report.html` and `report.md`.
 fn write_report(dir: &Path, report: &pipeline::RunReport) -> Result<()> {
     let plots = dir.join(PLOTS);
-    let mut named: Vec<(String, &[u8])> = Vec::with_capacity(2 * report.figures.len());
-    for f in &report.figures {
-        named.push((format!("{}.png", f.stem), &f.png));
-        named.push((format!("{}.svg", f.stem), f.svg.as_bytes()));
-    }
-    files::write_named(&plots, named.iter().map(|(n, b)| (n.as_str(), *b)))?;
-    let keep: Vec<String> = named.into_iter().map(|(n, _)| n).collect();
+    let keep = write_figures(&plots, &report.figures)?;
     files::remove_stale(&plots, &["png", "svg"], &keep)?;
     files::write_named(dir, [("report.html", report.html.as_bytes()), ("report.md", report.markdown.as_bytes())])
 }
@@ -480,13 +487,8 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
             replications: args.replications.unwrap_or(base.replications),
         })
         .collect();
-    let pairs = pipeline::plan(&runs, None);
-    let pool = thread_pool(args.jobs)?;
-    let bar = progress(pairs.len(), args.quiet);
-    let cancel = interrupt_flag();
-    let tables = pool.install(|| pipeline::run_tables(&runs, &pairs, &|| bar.inc(1), cancel))?;
-    bar.finish_and_clear();
-    if cancel.load(Ordering::Relaxed) {
+    let (tables, interrupted) = simulate(&runs, &pipeline::plan(&runs, None), args.jobs, args.quiet)?;
+    if interrupted {
         eprintln!("interrupted: the sweep was stopped before every variant finished; nothing was written");
         return Ok(ExitCode::from(EXIT_INTERRUPTED));
     }
@@ -565,12 +567,19 @@ fn write_sweep_charts(
             Err(e) => return Err(e.into()),
         }
     }
+    write_figures(&dir.join(PLOTS), &figures)?;
+    Ok(figures.len())
+}
+
+/// Writes each figure as `<stem>.png` and `<stem>.svg` into `dir`;
+/// returns the file names written.
+fn write_figures(dir: &Path, figures: &[report::Figure]) -> Result<Vec<String>> {
     let named: Vec<(String, &[u8])> = figures
         .iter()
         .flat_map(|f| [(format!("{}.png", f.stem), f.png.as_slice()), (format!("{}.svg", f.stem), f.svg.as_bytes())])
         .collect();
-    files::write_named(&dir.join(PLOTS), named.iter().map(|(n, b)| (n.as_str(), *b)))?;
-    Ok(figures.len())
+    files::write_named(dir, named.iter().map(|(n, b)| (n.as_str(), *b)))?;
+    Ok(named.into_iter().map(|(n, _)| n).collect())
 }
 
 /// Most variants one sweep runs.
