@@ -312,29 +312,16 @@ fn launch_charts(scenarios: &[&Loaded<'_, '_>], charts: &mut Vec<Chart>) -> Resu
     charts.push(chart);
 
     // Queues and utilisation per tier.
-    let mut tiers: Vec<String> = Vec::new();
-    for s in scenarios {
-        for tier in s.require("tiers.csv")?.distinct("tier")? {
-            if !tiers.contains(&tier) {
-                tiers.push(tier);
-            }
-        }
-    }
-    for (stem, what, column, y_label, scale) in [
-        ("tier-queue", "Queue length per tier", "queue_len_mean", "requests queued (mean)", Scale::Linear),
-        ("tier-utilisation", "Utilisation per tier", "utilisation", "busy workers / workers", Scale::Share),
-    ] {
-        let mut panels = Vec::new();
-        for tier in &tiers {
-            let filter = Some(Filter { column: "tier", value: tier });
-            let series = lines(scenarios, "tiers.csv", column, filter, At::Middle, false)?;
-            panels.push(plot(&format!("tier {tier}"), y_label, scale, series));
-        }
-        if !panels.is_empty() {
-            let columns = columns_for(panels.len());
-            charts.push(time_chart(stem, what, scenarios, panels, columns, note.clone()));
-        }
-    }
+    let tiers = PerPart { table: "tiers.csv", column: "tier", noun: "tier", not_a_part: None };
+    tiers.charts(
+        scenarios,
+        &[
+            ("tier-queue", "Queue length per tier", "queue_len_mean", "requests queued (mean)", Scale::Linear),
+            ("tier-utilisation", "Utilisation per tier", "utilisation", "busy workers / workers", Scale::Share),
+        ],
+        &note,
+        charts,
+    )?;
 
     // States and counts over the day.
     let room = lines(scenarios, "intervals.csv", "in_waiting_room", None, At::End, false)?;
@@ -385,34 +372,70 @@ fn contact_charts(loaded: &[Loaded<'_, '_>], charts: &mut Vec<Chart>) -> Result<
 }
 
 fn network_charts(scenarios: &[&Loaded<'_, '_>], charts: &mut Vec<Chart>) -> Result<(), ReportError> {
-    let mut stations: Vec<String> = Vec::new();
-    for s in scenarios {
-        for scope in s.require("intervals.csv")?.distinct("scope")? {
-            if scope != crate::experiment::NETWORK_SCOPE && !stations.contains(&scope) {
-                stations.push(scope);
+    let interval = scenarios.first().and_then(|s| s.table("intervals.csv")).and_then(interval_length);
+    let stations = PerPart {
+        table: "intervals.csv",
+        column: "scope",
+        noun: "station",
+        not_a_part: Some(crate::experiment::NETWORK_SCOPE),
+    };
+    stations.charts(
+        scenarios,
+        &[
+            ("station-queue", "Queue length per station", "queue_len_mean", "customers waiting (mean)", Scale::Linear),
+            ("station-utilisation", "Utilisation per station", "utilisation", "busy servers / servers", Scale::Share),
+            ("station-wait-p95", "95th percentile wait per station", "wait_p95_s", "wait, seconds", Scale::Linear),
+        ],
+        &band_note(scenarios, interval, At::Middle),
+        charts,
+    )
+}
+
+/// Charts with one panel per part of a model (a tier, a station): the
+/// parts are the values of `column` in `table` across the scenarios, in
+/// order of appearance, except `not_a_part` (the network-wide scope).
+struct PerPart {
+    table: &'static str,
+    column: &'static str,
+    noun: &'static str,
+    not_a_part: Option<&'static str>,
+}
+
+/// A chart of one column per part: file stem, title, column, y label and
+/// scale.
+type PartChart = (&'static str, &'static str, &'static str, &'static str, Scale);
+
+impl PerPart {
+    fn charts(
+        &self,
+        scenarios: &[&Loaded<'_, '_>],
+        specs: &[PartChart],
+        note: &str,
+        charts: &mut Vec<Chart>,
+    ) -> Result<(), ReportError> {
+        let mut parts: Vec<String> = Vec::new();
+        for s in scenarios {
+            for part in s.require(self.table)?.distinct(self.column)? {
+                if Some(part.as_str()) != self.not_a_part && !parts.contains(&part) {
+                    parts.push(part);
+                }
             }
         }
-    }
-    if stations.is_empty() {
-        return Ok(());
-    }
-    let interval = scenarios.first().and_then(|s| s.table("intervals.csv")).and_then(interval_length);
-    let note = band_note(scenarios, interval, At::Middle);
-    for (stem, what, column, y_label, scale) in [
-        ("station-queue", "Queue length per station", "queue_len_mean", "customers waiting (mean)", Scale::Linear),
-        ("station-utilisation", "Utilisation per station", "utilisation", "busy servers / servers", Scale::Share),
-        ("station-wait-p95", "95th percentile wait per station", "wait_p95_s", "wait, seconds", Scale::Linear),
-    ] {
-        let mut panels = Vec::new();
-        for station in &stations {
-            let filter = Some(Filter { column: "scope", value: station });
-            let series = lines(scenarios, "intervals.csv", column, filter, At::Middle, false)?;
-            panels.push(plot(&format!("station {station}"), y_label, scale, series));
+        if parts.is_empty() {
+            return Ok(());
         }
-        let columns = columns_for(panels.len());
-        charts.push(time_chart(stem, what, scenarios, panels, columns, note.clone()));
+        for (stem, what, column, y_label, scale) in specs {
+            let mut panels = Vec::with_capacity(parts.len());
+            for part in &parts {
+                let filter = Some(Filter { column: self.column, value: part });
+                let series = lines(scenarios, self.table, column, filter, At::Middle, false)?;
+                panels.push(plot(&format!("{} {part}", self.noun), y_label, *scale, series));
+            }
+            let columns = columns_for(panels.len());
+            charts.push(time_chart(stem, what, scenarios, panels, columns, note.to_owned()));
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The charts of a run, one line per scenario, in a fixed order: for
