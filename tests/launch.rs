@@ -371,3 +371,27 @@ fn a_variant_inherits_its_base_and_errors_point_at_the_file_that_set_the_key() {
         .success();
     assert!(dir.path().join("variant/intervals.csv").exists());
 }
+
+#[test]
+fn a_sessions_room_refills_a_slot_as_soon_as_a_visit_ends() {
+    // With a session limit, whoever waits in the room is let in the moment
+    // a session ends (done, failed or expired): at every interval end,
+    // people waiting means every slot is taken.
+    let room = "[waiting_room]\nmax_sessions = 300\nsession_limit = \"3m\"\n";
+    // A ten-second client timeout in front of a one-connection database:
+    // visits let in fail too.
+    let text = portal(1, 1, room)
+        .replace("value = \"20s\"", "value = \"10s\"")
+        .replace("interval = \"5m\"", "interval = \"1m\"");
+    let r = run(&text, 0);
+    let (mut waiting_rows, mut failures) = (0, 0.0);
+    for row in &r.intervals {
+        let (in_portal, waiting) = (row.get("in_portal").unwrap(), row.get("in_waiting_room").unwrap());
+        failures += row.get("err_timeout").unwrap() + row.get("err_rejected").unwrap();
+        if waiting > 0.0 {
+            waiting_rows += 1;
+            assert_eq!(in_portal, 300.0, "{waiting} waiting while {in_portal} of 300 slots are taken at {}", row.end);
+        }
+    }
+    assert!(waiting_rows >= 2 && failures > 1000.0, "{waiting_rows} intervals with a queue, {failures} failures");
+}

@@ -65,6 +65,13 @@ enum State {
     GaveUp = 5,
 }
 
+impl State {
+    /// Holding a session in the portal (what a sessions room limits).
+    fn in_portal(self) -> bool {
+        matches!(self, State::Active | State::Retrying)
+    }
+}
+
 const STATES: usize = 6;
 const EXPOSED: u8 = 1;
 const VIEWER: u8 = 2;
@@ -355,11 +362,19 @@ impl<'a> Sim<'a> {
         ((self.now() / 60.0) as usize).min(self.minute_ok.len() - 1)
     }
 
+    /// Moves an applicant to `state`. Whoever leaves the portal (done,
+    /// failed, gone back to the room) frees a session, so a sessions room
+    /// lets the next person in here, after the count has changed, whatever
+    /// the reason for leaving.
     fn set_state(&mut self, id: u32, state: State) {
         let a = &mut self.applicants[id as usize];
+        let was_inside = a.state.in_portal();
         self.states[a.state as usize] -= 1;
         self.states[state as usize] += 1;
         a.state = state;
+        if was_inside && !state.in_portal() {
+            self.admit_by_sessions();
+        }
     }
 
     // ----- applicants -------------------------------------------------
@@ -439,7 +454,6 @@ impl<'a> Sim<'a> {
         }
         if f64::from(a.session_deadline) < self.now() {
             // Session expired inside the waiting room's limit: back in line.
-            self.end_session();
             self.enter_room(id);
             return;
         }
@@ -644,7 +658,6 @@ impl<'a> Sim<'a> {
             self.set_state(id, State::Done);
             let m = self.minute();
             self.minute_done[m] += 1;
-            self.end_session();
             return;
         }
         a.step = next as u8;
@@ -671,7 +684,6 @@ impl<'a> Sim<'a> {
             self.set_state(id, State::Retrying);
             self.events.schedule_in(delay, Event::StepStart { applicant: id, epoch });
         } else {
-            self.end_session();
             self.visit_failed(id);
         }
     }
@@ -777,14 +789,6 @@ impl<'a> Sim<'a> {
         while self.states[State::Active as usize] + self.states[State::Retrying as usize] < u64::from(limit) {
             let Some(id) = self.pop_room() else { break };
             self.admit(id);
-        }
-    }
-
-    /// A session in the portal ended (done, failed, or expired): a sessions
-    /// room may let the next person in.
-    fn end_session(&mut self) {
-        if self.room.is_some() {
-            self.admit_by_sessions();
         }
     }
 
