@@ -253,6 +253,7 @@ impl<'a> Phone<'a> {
         let key = |purpose, name: &str| streams.stream(StreamKey::new(purpose, name));
         let levels = spec.reasons.iter().map(|r| usize::from(r.priority) + 1).max().unwrap_or(1);
         let run = center.run;
+        let marks = ObservationMarks::new(run);
         Phone {
             center,
             spec,
@@ -287,9 +288,9 @@ impl<'a> Phone<'a> {
             interval_wait: LogHistogram::new(),
             warmup_mark: Mark::default(),
             interval_mark: Mark::default(),
-            intervals: Vec::with_capacity((run.duration / run.interval).ceil() as usize),
+            intervals: Vec::with_capacity(marks.intervals() as usize),
             handled: 0,
-            marks: ObservationMarks::new(run),
+            marks,
         }
     }
 

@@ -236,7 +236,7 @@ impl<'a> Social<'a> {
         let key = |purpose, name: &str| streams.stream(StreamKey::new(purpose, name));
         let levels = spec.reasons.iter().map(|r| usize::from(r.priority) + 1).max().unwrap_or(1);
         let run = center.run;
-        let rows = (run.duration / run.interval).ceil() as usize;
+        let marks = ObservationMarks::new(run);
         Social {
             center,
             spec,
@@ -261,7 +261,10 @@ impl<'a> Social<'a> {
             waiting: 0,
             backlog_peak: 0,
             counts: Counts::default(),
-            cohorts: vec![Cohort::default(); rows],
+            // One cohort per interval, the open one last: a cohort is added
+            // as each interval closes, so posts always have one to join
+            // however the interval ends fall.
+            cohorts: vec![Cohort::default()],
             after_warmup: Cohort::default(),
             reasons: vec![ReasonCounts::default(); spec.reasons.len()],
             backlog_tw: TimeWeighted::new(0.0, 0.0),
@@ -272,9 +275,9 @@ impl<'a> Social<'a> {
             interval_response: LogHistogram::new(),
             warmup_mark: Mark::default(),
             interval_mark: Mark::default(),
-            intervals: Vec::with_capacity(rows),
+            intervals: Vec::with_capacity(marks.intervals() as usize),
             handled: 0,
-            marks: ObservationMarks::new(run),
+            marks,
         }
     }
 
@@ -564,6 +567,7 @@ impl<'a> Social<'a> {
             within_target_share: f64::NAN,
             unanswered_at_end: 0,
         });
+        self.cohorts.push(Cohort::default());
         self.interval_response.clear();
         self.interval_mark = here;
     }

@@ -24,17 +24,40 @@ pub enum Mark {
 /// and an interval `[start, end)` holds exactly the events before `end`,
 /// whatever order they were scheduled in. Keeping them out of the event
 /// queue also keeps the loop's logic for them in one place for every model.
+///
+/// Boundary k is `k × interval`, not a running sum, and a boundary within
+/// a billionth of an interval of the end is the end: a day cut into
+/// 100 ms intervals has exactly ten of them, not ten and a sliver made of
+/// rounding error.
 #[derive(Debug, Clone)]
 pub struct ObservationMarks {
     run: RunLength,
     warmed_up: bool,
+    /// Intervals in the run.
+    intervals: u64,
+    /// Intervals closed so far.
+    closed: u64,
     next_interval_end: Seconds,
 }
 
 impl ObservationMarks {
     /// The marks of `run`.
     pub fn new(run: RunLength) -> ObservationMarks {
-        ObservationMarks { run, warmed_up: run.warmup <= 0.0, next_interval_end: run.interval.min(run.duration) }
+        let intervals = (run.duration / run.interval - 1e-9).ceil().max(1.0) as u64;
+        let mut marks =
+            ObservationMarks { run, warmed_up: run.warmup <= 0.0, intervals, closed: 0, next_interval_end: 0.0 };
+        marks.next_interval_end = marks.end_of(1);
+        marks
+    }
+
+    /// The end of interval `k` (1-based).
+    fn end_of(&self, k: u64) -> Seconds {
+        if k >= self.intervals { self.run.duration } else { k as f64 * self.run.interval }
+    }
+
+    /// Intervals in the run: the rows each replication's series has.
+    pub fn intervals(&self) -> u64 {
+        self.intervals
     }
 
     /// The next mark due before an event at `next_event` (use infinity when
@@ -51,7 +74,8 @@ impl ObservationMarks {
             let at = self.next_interval_end;
             let last = at >= run.duration;
             if !last {
-                self.next_interval_end = (at + run.interval).min(run.duration);
+                self.closed += 1;
+                self.next_interval_end = self.end_of(self.closed + 1);
             }
             return Some(Mark::IntervalEnd { at, last });
         }
@@ -62,6 +86,24 @@ impl ObservationMarks {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interval_ends_are_multiples_of_the_interval_with_no_sliver_at_the_end() {
+        for (duration, interval, expected) in [(1.0, 0.1, 10), (0.9, 0.3, 3), (10.0, 4.0, 3), (86_400.0, 300.0, 288)] {
+            let mut marks = ObservationMarks::new(RunLength { duration, warmup: 0.0, interval });
+            let mut ends = Vec::new();
+            while let Some(Mark::IntervalEnd { at, last }) = marks.due(f64::INFINITY) {
+                ends.push(at);
+                if last {
+                    break;
+                }
+            }
+            assert_eq!(ends.len(), expected, "{duration}/{interval}: {ends:?}");
+            assert_eq!(marks.intervals(), expected as u64);
+            assert_eq!(*ends.last().unwrap(), duration);
+            assert!(ends.windows(2).all(|w| w[1] - w[0] > 1e-6 * interval), "a sliver: {ends:?}");
+        }
+    }
 
     #[test]
     fn marks_come_in_order_and_before_events_at_the_same_instant() {
