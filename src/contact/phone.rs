@@ -13,11 +13,12 @@
 
 use super::ContactError;
 use super::intake::{External, Sources};
-use super::results::{PhoneInterval, PhoneResult, PhoneSummary, PhoneTotals, ReasonSummary, at_most_one, ratio};
+use super::results::{PhoneInterval, PhoneResult, PhoneSummary, PhoneTotals, ReasonSummary, at_most_one};
 use super::{ContactCenter, ContactDemand, PhoneChannel, demand_counts};
 use crate::engine::{
     EventQueue, Mark as ObservationMark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose,
 };
+use crate::stats::ratio;
 use crate::stats::{LogHistogram, TimeWeighted};
 use crate::units::Seconds;
 use rand::RngExt;

@@ -1,5 +1,6 @@
 //! What one replication of the contact center observed.
 
+use crate::stats::ratio;
 use crate::units::Seconds;
 
 /// One interval of the phone channel. Counts are of events in the
@@ -432,11 +433,6 @@ pub struct ContactResult {
     pub social: Option<SocialResult>,
     /// Events handled in both channels.
     pub events: u64,
-}
-
-/// `a / b`, or NaN when there is nothing to divide by.
-pub(crate) fn ratio(a: f64, b: f64) -> f64 {
-    if b > 0.0 { a / b } else { f64::NAN }
 }
 
 /// A share that cannot exceed 1 by construction, with the rounding of a

@@ -17,12 +17,13 @@
 
 use super::ContactError;
 use super::intake::{External, Sources};
-use super::results::{ReasonSummary, SocialInterval, SocialResult, SocialSummary, SocialTotals, at_most_one, ratio};
+use super::results::{ReasonSummary, SocialInterval, SocialResult, SocialSummary, SocialTotals, at_most_one};
 use super::schedule::WorkingClock;
 use super::{ContactCenter, ContactDemand, InboxOrder, SocialChannel, demand_counts};
 use crate::engine::{
     EventQueue, Mark as ObservationMark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose,
 };
+use crate::stats::ratio;
 use crate::stats::{LogHistogram, TimeWeighted};
 use crate::units::Seconds;
 use rand::RngExt;

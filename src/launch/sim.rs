@@ -7,7 +7,7 @@ use super::room::{RoomEntry, RoomState};
 use super::{Action, Admission, ArrivalPart, ContentClass, LaunchDay, RetryDelay};
 use crate::arrivals::{ArrivalGenerator, ArrivalProcess};
 use crate::engine::{EventQueue, Mark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose};
-use crate::stats::LogHistogram;
+use crate::stats::{LogHistogram, ratio};
 use crate::units::{Seconds, clock_label};
 use rand::RngExt;
 use rand_distr::{Binomial, Distribution};
@@ -972,7 +972,6 @@ impl<'a> Sim<'a> {
         let (start, mark) = self.interval_mark;
         let d = |i: usize| (self.counts.n[i] - mark.n[i]) as f64;
         let answered = d(C::OK) + d(C::TIMEOUT) + d(C::REJECTED) + d(C::SERVER_TIMEOUT) + d(C::EDGE) + d(C::CLOSED);
-        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
         let mut latency = [f64::NAN; 9];
         let mut worst = f64::NAN;
         for (c, h) in self.latency.iter_mut().enumerate() {
@@ -1084,7 +1083,7 @@ impl<'a> Sim<'a> {
         let peak = self.minute_applications.iter().max().copied().unwrap_or(0);
         metrics.push(("peak_applications_per_s".into(), f64::from(peak) / 60.0));
         let answered = n[C::OK] + n[C::TIMEOUT] + n[C::REJECTED] + n[C::SERVER_TIMEOUT] + n[C::EDGE] + n[C::CLOSED];
-        metrics.push(("availability".into(), if answered > 0 { n[C::OK] as f64 / answered as f64 } else { f64::NAN }));
+        metrics.push(("availability".into(), ratio(n[C::OK] as f64, answered as f64)));
         let minutes_below = |level: f64| {
             (0..self.minute_answered.len())
                 .filter(|&m| self.window_availability(m, m + 1).is_some_and(|a| a < level))
@@ -1106,8 +1105,7 @@ impl<'a> Sim<'a> {
         for (name, count) in ["viewed", "modified", "deleted", "submitted"].iter().zip(self.viewer_actions) {
             metrics.push((format!("viewers_who_{name}"), count as f64));
         }
-        let wasted = if self.counts.work > 0.0 { self.counts.wasted_work / self.counts.work } else { f64::NAN };
-        metrics.push(("wasted_work_share".into(), wasted));
+        metrics.push(("wasted_work_share".into(), ratio(self.counts.wasted_work, self.counts.work)));
         metrics.push(("wasted_responses".into(), n[C::WASTED] as f64));
         let s = self.states;
         metrics.push(("applicants".into(), n[C::FIRST] as f64));
@@ -1201,8 +1199,7 @@ impl Sim<'_> {
         for &t in &self.day.report_times {
             let m = ((t / 60.0).floor() as usize).min(cumulative.len());
             let by = if m == 0 { 0 } else { cumulative[m - 1] };
-            let share = if arrived > 0.0 { by as f64 / arrived } else { f64::NAN };
-            metrics.push((format!("share_of_applicants_done_by_{}", report_label(t)), share));
+            metrics.push((format!("share_of_applicants_done_by_{}", report_label(t)), ratio(by as f64, arrived)));
         }
     }
 }

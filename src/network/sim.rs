@@ -1,10 +1,11 @@
 //! One replication of a network: the event loop.
 
 use super::results::{IntervalRow, NetworkSummary, NetworkTotals, ReplicationResult, Scope};
-use super::station::{QueueEntry, Station, ratio};
+use super::station::{QueueEntry, Station};
 use super::{MAX_PRIORITY_LEVELS, Network};
 use crate::arrivals::ArrivalGenerator;
 use crate::engine::{EventQueue, Mark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose};
+use crate::stats::ratio;
 use crate::stats::{LogHistogram, TimeWeighted};
 use crate::units::Seconds;
 use rand::RngExt;

@@ -2,7 +2,7 @@
 
 use super::results::{IntervalRow, Scope, StationSummary, StationTotals};
 use super::{MAX_PRIORITY_LEVELS, StationSpec};
-use crate::stats::{LogHistogram, TimeWeighted};
+use crate::stats::{LogHistogram, TimeWeighted, ratio};
 use crate::units::Seconds;
 use std::collections::VecDeque;
 
@@ -281,9 +281,4 @@ impl Station {
             in_station_at_end: u64::from(self.in_station()),
         }
     }
-}
-
-/// `a / b`, or NaN when there is nothing to divide by.
-pub(super) fn ratio(a: f64, b: f64) -> f64 {
-    if b > 0.0 { a / b } else { f64::NAN }
 }

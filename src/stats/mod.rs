@@ -22,3 +22,9 @@ mod time_weighted;
 pub use confidence::{ConfidenceInterval, RunningMoments, bonferroni_level};
 pub use histogram::LogHistogram;
 pub use time_weighted::TimeWeighted;
+
+/// `a / b`, or NaN when there is nothing to divide by (a share of no
+/// requests is undefined, not zero, and CSV writes it as missing).
+pub fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { f64::NAN }
+}
