@@ -24,10 +24,23 @@ pub fn run_replications(
     replications: u32,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<ReplicationResult>, SimError> {
+    replicate(seed, replications, on_done, |streams| simulate(net, streams))
+}
+
+/// Runs `run` for replications `0..replications` in parallel on the
+/// current rayon pool, replication `r` with `RngStreams::new(seed, r)`.
+/// Results come back in replication order, so they do not depend on the
+/// number of threads; `on_done` is called once per finished replication.
+pub fn replicate<T: Send, E: Send>(
+    seed: u64,
+    replications: u32,
+    on_done: &(dyn Fn() + Sync),
+    run: impl Fn(&RngStreams) -> Result<T, E> + Sync,
+) -> Result<Vec<T>, E> {
     (0..u64::from(replications))
         .into_par_iter()
         .map(|r| {
-            let result = simulate(net, &RngStreams::new(seed, r));
+            let result = run(&RngStreams::new(seed, r));
             on_done();
             result
         })

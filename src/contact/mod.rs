@@ -51,11 +51,9 @@ pub use schedule::{Break, Repeat, Shift, StaffChange, StaffSchedule, WorkingCale
 
 use crate::dist::TimeDistribution;
 use crate::engine::{RngStreams, RunLength};
-use crate::experiment::{CONFIDENCE_LEVEL, Estimate};
+use crate::experiment::{Estimate, interval};
 use crate::network::MAX_PRIORITY_LEVELS;
-use crate::stats::ConfidenceInterval;
 use crate::units::{PerSecond, Seconds};
-use rayon::prelude::*;
 
 /// Scope name of the phone channel's figures.
 pub const PHONE_SCOPE: &str = "phone";
@@ -310,16 +308,7 @@ impl ContactCenter {
     /// built in code gets an error rather than a panic. Scenario files get
     /// a richer check, with file and line, in [`crate::scenario`].
     pub fn check(&self) -> Result<(), String> {
-        let run = &self.run;
-        if !(run.duration > 0.0 && run.duration.is_finite()) {
-            return Err(format!("duration must be > 0 s and finite (got {})", run.duration));
-        }
-        if !(0.0..run.duration).contains(&run.warmup) {
-            return Err(format!("warmup must be >= 0 s and less than the duration (got {})", run.warmup));
-        }
-        if run.interval.is_nan() || run.interval <= 0.0 || run.duration / run.interval > 1e6 {
-            return Err(format!("interval must be > 0 s and give at most 1,000,000 rows (got {})", run.interval));
-        }
+        self.run.check()?;
         if self.phone.is_none() && self.social.is_none() {
             return Err("a contact center needs a phone or a social channel".into());
         }
@@ -443,15 +432,9 @@ pub fn run_replications(
     replications: u32,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<ContactResult>, ContactError> {
-    (0..u64::from(replications))
-        .into_par_iter()
-        .map(|r| {
-            let demand = external(r);
-            let result = simulate(center, demand.as_ref(), &RngStreams::new(seed, r));
-            on_done();
-            result
-        })
-        .collect()
+    crate::experiment::replicate(seed, replications, on_done, |streams| {
+        simulate(center, external(streams.replication()).as_ref(), streams)
+    })
 }
 
 /// Means and confidence intervals of every summary metric: scope `phone`
@@ -460,10 +443,6 @@ pub fn run_replications(
 pub fn estimate(results: &[ContactResult]) -> Vec<Estimate> {
     let Some(first) = results.first() else { return Vec::new() };
     let mut out = Vec::new();
-    let interval = |values: Vec<f64>| {
-        let defined: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
-        ConfidenceInterval::student_t(&defined, CONFIDENCE_LEVEL)
-    };
     if let Some(phone) = &first.phone {
         let rows: Vec<[f64; 27]> =
             results.iter().filter_map(|r| r.phone.as_ref()).map(|p| p.summary.values()).collect();
@@ -471,7 +450,7 @@ pub fn estimate(results: &[ContactResult]) -> Vec<Estimate> {
             out.push(Estimate {
                 scope: PHONE_SCOPE.into(),
                 metric: (*metric).into(),
-                ci: interval(rows.iter().map(|v| v[m]).collect()),
+                ci: interval(rows.iter().map(|v| v[m])),
             });
         }
         reason_estimates(&mut out, PHONE_SCOPE, &phone.reasons, results, |r| r.phone.as_ref().map(|p| &p.reasons));
@@ -483,7 +462,7 @@ pub fn estimate(results: &[ContactResult]) -> Vec<Estimate> {
             out.push(Estimate {
                 scope: SOCIAL_SCOPE.into(),
                 metric: (*metric).into(),
-                ci: interval(rows.iter().map(|v| v[m]).collect()),
+                ci: interval(rows.iter().map(|v| v[m])),
             });
         }
         reason_estimates(&mut out, SOCIAL_SCOPE, &social.reasons, results, |r| r.social.as_ref().map(|s| &s.reasons));
@@ -504,11 +483,10 @@ fn reason_estimates(
     for (i, reason) in reasons.iter().enumerate() {
         let rows: Vec<[f64; 4]> = results.iter().filter_map(|r| pick(r).map(|v| v[i].values())).collect();
         for (m, metric) in ReasonSummary::METRICS.iter().enumerate() {
-            let defined: Vec<f64> = rows.iter().map(|v| v[m]).filter(|v| v.is_finite()).collect();
             out.push(Estimate {
                 scope: format!("{channel}:{}", reason.name),
                 metric: (*metric).into(),
-                ci: ConfidenceInterval::student_t(&defined, CONFIDENCE_LEVEL),
+                ci: interval(rows.iter().map(|v| v[m])),
             });
         }
     }

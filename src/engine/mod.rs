@@ -38,3 +38,20 @@ pub struct RunLength {
     /// Width of one row of the time series, in seconds.
     pub interval: Seconds,
 }
+
+impl RunLength {
+    /// Checks what every model's loop relies on: a finite run, a warm-up
+    /// inside it, and intervals that make a bounded number of rows.
+    pub fn check(&self) -> Result<(), String> {
+        if !(self.duration > 0.0 && self.duration.is_finite()) {
+            return Err(format!("duration must be > 0 s and finite (got {})", self.duration));
+        }
+        if !(0.0..self.duration).contains(&self.warmup) {
+            return Err(format!("warmup must be >= 0 s and less than the duration (got {})", self.warmup));
+        }
+        if self.interval.is_nan() || self.interval <= 0.0 || self.duration / self.interval > 1e6 {
+            return Err(format!("interval must be > 0 s and give at most 1,000,000 rows (got {})", self.interval));
+        }
+        Ok(())
+    }
+}

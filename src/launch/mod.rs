@@ -393,6 +393,7 @@ impl LaunchDay {
 
     /// Checks the invariants the simulation relies on.
     pub fn check(&self) -> Result<(), String> {
+        self.run.check()?;
         if self.categories.is_empty() || self.categories.len() > 255 {
             return Err("a launch day needs between 1 and 255 categories".into());
         }
@@ -469,15 +470,7 @@ pub fn run_replications(
     replications: u32,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<Vec<LaunchResult>, LaunchError> {
-    use rayon::prelude::*;
-    (0..u64::from(replications))
-        .into_par_iter()
-        .map(|r| {
-            let result = simulate(day, &crate::engine::RngStreams::new(seed, r));
-            on_done();
-            result
-        })
-        .collect()
+    crate::experiment::replicate(seed, replications, on_done, |streams| simulate(day, streams))
 }
 
 /// Means and 95% confidence intervals of every summary metric.

@@ -115,16 +115,7 @@ impl Network {
     /// code gets an error rather than a panic. Scenario files get a richer
     /// check, with file and line, in [`crate::scenario`].
     pub fn check(&self) -> Result<(), String> {
-        let run = &self.run;
-        if !(run.duration > 0.0 && run.duration.is_finite()) {
-            return Err(format!("duration must be > 0 s and finite (got {})", run.duration));
-        }
-        if !(0.0..run.duration).contains(&run.warmup) {
-            return Err(format!("warmup must be >= 0 s and less than the duration (got {})", run.warmup));
-        }
-        if run.interval.is_nan() || run.interval <= 0.0 || run.duration / run.interval > 1e6 {
-            return Err(format!("interval must be > 0 s and give at most 1,000,000 rows (got {})", run.interval));
-        }
+        self.run.check()?;
         if self.stations.is_empty() || self.stations.len() > usize::from(u16::MAX) {
             return Err("a network needs between 1 and 65535 stations".into());
         }
