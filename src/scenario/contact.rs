@@ -201,17 +201,13 @@ impl<'de> Deserialize<'de> for RawTime {
                 units::parse_duration(v).map(RawTime::Mean).map_err(E::custom)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawTime, E> {
-                Err(E::custom(format!(
-                    "a duration needs a unit, written as a string such as \"5m\"; got the bare number {v}"
-                )))
+                Err(super::raw::bare_number("a duration", "\"5m\"", v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawTime, E> {
-                self.visit_i64(v as i64)
+                Err(super::raw::bare_number("a duration", "\"5m\"", v))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawTime, E> {
-                Err(E::custom(format!(
-                    "a duration needs a unit, written as a string such as \"5m\"; got the bare number {v}"
-                )))
+                Err(super::raw::bare_number("a duration", "\"5m\"", v))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawTime, A::Error> {
                 RawDist::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawTime::Dist)

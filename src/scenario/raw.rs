@@ -175,31 +175,27 @@ where
     impl<T> Visitor<'_> for UnitVisitor<T> {
         type Value = T;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "a {} written as a string such as {}", self.what, self.example)
+            write!(f, "{} written as a string such as {}", self.what, self.example)
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
             (self.parse)(v).map_err(E::custom)
         }
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-            Err(E::custom(format!(
-                "{} needs a unit, written as a string such as {}; got the bare number {v}",
-                self.what, self.example
-            )))
+            Err(bare_number(self.what, self.example, v))
         }
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-            Err(E::custom(format!(
-                "{} needs a unit, written as a string such as {}; got the bare number {v}",
-                self.what, self.example
-            )))
+            Err(bare_number(self.what, self.example, v))
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
-            Err(E::custom(format!(
-                "{} needs a unit, written as a string such as {}; got the bare number {v}",
-                self.what, self.example
-            )))
+            Err(bare_number(self.what, self.example, v))
         }
     }
     d.deserialize_any(UnitVisitor { what, example, parse })
+}
+
+/// The error for a number written without its unit.
+pub(super) fn bare_number<E: de::Error>(what: &str, example: &str, v: impl fmt::Display) -> E {
+    E::custom(format!("{what} needs a unit, written as a string such as {example}; got the bare number {v}"))
 }
 
 impl<'de> Deserialize<'de> for Duration {
