@@ -8,7 +8,7 @@
 use crate::cli::{PlanFrom, StaffArgs};
 use crate::files;
 use anyhow::{Context, Result};
-use clickday::staffing::{self, Method, Plan, StaffingError, StaffingProblem, Target, VerifiedInterval};
+use clickday::staffing::{self, Method, Plan, StaffingProblem, Target, VerifiedInterval};
 use clickday::units::{ClockTime, Seconds, clock_label, format_duration, parse_duration};
 use std::fmt::{self, Write as _};
 use std::io::Write;
@@ -78,7 +78,7 @@ fn demand(args: &StaffArgs) -> Result<staffing::DemandSeries> {
                 }
                 calls.push(v);
             }
-            Ok(staffing::DemandSeries { calls, interval: None, start: None, column: "calls".into() })
+            Ok(staffing::DemandSeries { calls, interval: None, start: None })
         }
         (Some(path), true) => {
             let text = read_demand(path)?;
@@ -263,10 +263,7 @@ fn table(plan: &Plan, method: Method, verified: Option<&[VerifiedInterval]>) -> 
 /// Runs `clickday staff`.
 pub fn staff(args: &StaffArgs) -> Result<ExitCode> {
     let (problem, calls, start) = problem(args)?;
-    let plan = staffing::plan(&problem, start, &calls).map_err(|e| match e {
-        StaffingError::Input(m) => bad(m),
-        other => bad(other.to_string()),
-    })?;
+    let plan = staffing::plan(&problem, start, &calls).map_err(|e| bad(e.to_string()))?;
     let method = match args.plan_from {
         PlanFrom::ErlangA => Method::ErlangA,
         PlanFrom::ErlangC => Method::ErlangC,

@@ -26,8 +26,8 @@
 use crate::analytic::{AnalyticError, ErlangA, MMc};
 use crate::arrivals::{ArrivalProcess, ProfileShape, RateProfile};
 use crate::contact::{
-    ContactCenter, ContactError, DemandKind, DemandSource, ExternalIntake, PhoneChannel, Reason, StaffSchedule,
-    WorkingCalendar, run_replications,
+    ContactCenter, DemandKind, DemandSource, ExternalIntake, PhoneChannel, Reason, StaffSchedule, WorkingCalendar,
+    run_replications,
 };
 use crate::dist::TimeDistribution;
 use crate::engine::RunLength;
@@ -449,8 +449,6 @@ pub struct DemandSeries {
     pub interval: Option<Seconds>,
     /// Start of the first interval, when the file says.
     pub start: Option<Seconds>,
-    /// The column the calls came from.
-    pub column: String,
 }
 
 /// Reads calls per interval from CSV text: either a plain file with a
@@ -527,7 +525,7 @@ pub fn parse_demand_csv(name: &str, text: &str, column: Option<&str>) -> Result<
         (Some(s), Some(e)) if e > s => Some(e - s),
         _ => None,
     };
-    Ok(DemandSeries { calls, interval, start: sums[0].2, column: wanted.to_owned() })
+    Ok(DemandSeries { calls, interval, start: sums[0].2 })
 }
 
 /// One interval of a plan checked by simulation.
@@ -595,10 +593,8 @@ pub fn verify(
         social: None,
         max_in_system: 10_000_000,
     };
-    let results = run_replications(&center, |_| None, seed, replications, &|| {}).map_err(|e| match e {
-        ContactError::TooManyInSystem { .. } => StaffingError::Input(e.to_string()),
-        other => StaffingError::Input(other.to_string()),
-    })?;
+    let results = run_replications(&center, |_| None, seed, replications, &|| {})
+        .map_err(|e| StaffingError::Input(e.to_string()))?;
     let column = |i: usize, f: fn(&crate::contact::PhoneInterval) -> f64| {
         let values: Vec<f64> = results
             .iter()

@@ -26,11 +26,6 @@ impl ContactDemand {
         }
         Ok(())
     }
-
-    /// Total new contacts for one channel.
-    pub fn total(counts: &[u32]) -> u64 {
-        counts.iter().map(|&n| u64::from(n)).sum()
-    }
 }
 
 /// One stream of contacts into a channel.

@@ -369,16 +369,7 @@ pub type StepSet = u64;
 /// Most steps in a journey.
 pub const MAX_STEPS: usize = 64;
 
-/// Bytes of memory one applicant needs during a run, and per-request
-/// state bounds: used to refuse populations that would not fit.
-pub const BYTES_PER_APPLICANT: u64 = 24;
-
 impl LaunchDay {
-    /// Total eligible people.
-    pub fn population(&self) -> u64 {
-        self.categories.iter().map(|c| c.size).sum()
-    }
-
     /// People who may arrive during a replication (every arrival part).
     pub fn max_applicants(&self) -> u64 {
         self.categories

@@ -12,8 +12,6 @@ pub(super) struct TierCounts {
     pub completed: u64,
     pub rejected: u64,
     pub timeouts: u64,
-    /// Service seconds spent, all requests.
-    pub work: f64,
 }
 
 /// A tier's areas and counts at one instant.

@@ -153,8 +153,6 @@ pub struct LaunchResult {
     /// Contacts generated per minute by channel (phone, social), for the
     /// contact center.
     pub contacts_per_minute: [Vec<u32>; 2],
-    /// Applications completed per minute.
-    pub applications_per_minute: Vec<u32>,
     /// Events handled.
     pub events: u64,
 }

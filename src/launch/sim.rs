@@ -78,7 +78,7 @@ const VIEWER: u8 = 2;
 /// The current attempt's client timeout is scheduled.
 const TIMEOUT_ARMED: u8 = 4;
 
-/// One applicant: 24 bytes, so millions fit.
+/// One applicant: 20 bytes, so millions fit.
 #[derive(Debug, Clone, Copy)]
 struct Applicant {
     /// Session deadline in the portal (waiting room session limit).
@@ -95,6 +95,8 @@ struct Applicant {
     state: State,
     flags: u8,
 }
+
+const _: () = assert!(std::mem::size_of::<Applicant>() == 20);
 
 /// A request in the origin.
 #[derive(Debug, Clone, Copy)]
@@ -831,7 +833,6 @@ impl<'a> Sim<'a> {
         let busy = tier.busy + 1;
         tier.set_busy(now, busy);
         let service = self.day.tiers[t].service.sample(&mut self.service_rngs[t]) * tier.slowdown(busy);
-        tier.counts.work += service;
         self.counts.work += service;
         self.requests[r as usize].work += service;
         self.events.schedule_in(service, Event::StageDone { request: r });
@@ -1131,7 +1132,6 @@ impl<'a> Sim<'a> {
             summary: LaunchSummary { metrics },
             balance,
             contacts_per_minute: self.minute_contacts,
-            applications_per_minute: self.minute_applications,
             events: self.handled,
         }
     }

@@ -416,16 +416,10 @@ impl Builder<'_> {
             let s = spanned.get_ref();
             let path = |key: &str| format!("step[{}].{key}", s.name);
             let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
-            let class = match s.class.as_str() {
-                "static" => ContentClass::Static,
-                "personal" => ContentClass::Personal,
-                "write" => ContentClass::Write,
-                other => {
-                    return Err(err(
-                        "class",
-                        format!("\"{other}\" is not a content class; allowed: static, personal, write"),
-                    ));
-                }
+            let Some(class) = ContentClass::ALL.into_iter().find(|c| c.name() == s.class) else {
+                let allowed: Vec<&str> = ContentClass::ALL.iter().map(|c| c.name()).collect();
+                let message = format!("\"{}\" is not a content class; allowed: {}", s.class, allowed.join(", "));
+                return Err(err("class", message));
             };
             let mut route = Vec::with_capacity(s.route.len());
             for name in &s.route {
