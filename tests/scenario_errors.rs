@@ -144,3 +144,10 @@ fn a_run_too_large_to_simulate_is_refused_up_front() {
     let message = error_for("\"100/h\"", "\"1000000000/s\"");
     assert!(message.contains("arrivals per replication") && message.contains("at most"), "{message}");
 }
+
+#[test]
+fn a_value_of_the_wrong_type_says_what_was_expected_once() {
+    let message = error_for("duration = \"1h\"", "duration = true");
+    assert!(message.contains("expected a duration written as a string such as"), "{message}");
+    assert!(!message.contains("a a "), "{message}");
+}
