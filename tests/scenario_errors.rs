@@ -151,3 +151,12 @@ fn a_value_of_the_wrong_type_says_what_was_expected_once() {
     assert!(message.contains("expected a duration written as a string such as"), "{message}");
     assert!(!message.contains("a a "), "{message}");
 }
+
+#[test]
+fn an_error_in_a_nested_table_of_a_variant_names_the_variants_line() {
+    let base = include_str!("../scenarios/inps-2020-04-01.toml");
+    let resolve = |name: &str| if name == "base.toml" { Ok(base.to_owned()) } else { Err(format!("no {name}")) };
+    let variant = "extends = \"base.toml\"\nname = \"v\"\n\n[contact.phone]\nlines = -5\n";
+    let e = clickday::scenario::parse_scenario_with_includes("v.toml", variant, &resolve).unwrap_err().to_string();
+    assert!(e.starts_with("v.toml:5: contact.phone.lines: "), "{e}");
+}

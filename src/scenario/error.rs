@@ -166,13 +166,13 @@ fn is_bare_key(s: &str) -> bool {
 }
 
 /// Whether a trimmed line assigns `key` (`key = ...`).
-fn assigns(trimmed: &str, key: &str) -> bool {
+pub(super) fn assigns(trimmed: &str, key: &str) -> bool {
     trimmed.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
 }
 
 /// Whether `key = ` appears anywhere on the line as a whole key (inside an
 /// inline table such as `service = { mean = "3m" }`).
-fn assigns_inline(line: &str, key: &str) -> bool {
+pub(super) fn assigns_inline(line: &str, key: &str) -> bool {
     line.match_indices(key).any(|(i, _)| {
         let before_ok =
             line[..i].chars().next_back().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'));

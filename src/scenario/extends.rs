@@ -8,7 +8,7 @@
 //! element has no meaning a reader could predict. Errors in the merged
 //! scenario are reported at the line of the file that set the key.
 
-use super::error::{ScenarioError, SourceMap};
+use super::error::{ScenarioError, SourceMap, assigns, assigns_inline};
 use toml::{Table, Value};
 
 /// Deepest chain of files extending files.
@@ -126,41 +126,48 @@ impl Extended {
 
 /// The line where `key_path` (as scenario errors name keys:
 /// `duration`, `edge.capacity`, `tier[database].workers`,
-/// `category[2].crowd.share`) is written in `text`, if it is.
+/// `category[2].crowd.share`, `contact.phone.lines`) is written in `text`,
+/// if it is. The key's table is the longest prefix of the path that is a
+/// header of the file and writes the key (`[contact.phone]`, or the
+/// element of `[[tier]]` that a selector names), as an assignment or
+/// inside an inline table; a path that is itself a header is found at it.
 fn locate(text: &str, key_path: &str) -> Option<usize> {
-    let mut parts = key_path.split('.');
-    let first = parts.next()?;
-    let rest: Vec<&str> = parts.collect();
+    let segments: Vec<(&str, Option<&str>)> = key_path
+        .split('.')
+        .map(|seg| match seg.split_once('[') {
+            Some((name, sel)) => (name, Some(sel.trim_end_matches(']'))),
+            None => (seg, None),
+        })
+        .collect();
     let lines: Vec<&str> = text.lines().collect();
-    let (section, selector) = match first.split_once('[') {
-        Some((s, sel)) => (s, Some(sel.trim_end_matches(']'))),
-        None => (first, None),
-    };
     let regions = regions(&lines);
-    let region = match selector {
-        Some(sel) => {
-            let tables: Vec<&(String, usize, usize)> =
-                regions.iter().filter(|(h, _, _)| *h == format!("[[{section}]]")).collect();
-            match sel.parse::<usize>() {
-                Ok(n) => tables.get(n.checked_sub(1)?).copied(),
-                Err(_) => tables.into_iter().find(|(_, from, to)| {
-                    lines[*from..*to].iter().any(|l| assigns(l, "name") && l.contains(&format!("\"{sel}\"")))
-                }),
-            }?
+    for k in (1..=segments.len()).rev() {
+        let name: Vec<&str> = segments[..k].iter().map(|(n, _)| *n).collect();
+        let name = name.join(".");
+        let region = match segments[k - 1].1 {
+            Some(sel) => {
+                let tables: Vec<&(String, usize, usize)> =
+                    regions.iter().filter(|(h, _, _)| *h == format!("[[{name}]]")).collect();
+                match sel.parse::<usize>() {
+                    Ok(n) => n.checked_sub(1).and_then(|i| tables.get(i).copied()),
+                    Err(_) => tables.into_iter().find(|(_, from, to)| {
+                        lines[*from..*to]
+                            .iter()
+                            .any(|l| assigns(l.trim_start(), "name") && l.contains(&format!("\"{sel}\"")))
+                    }),
+                }
+            }
+            None => regions.iter().find(|(h, _, _)| *h == format!("[{name}]")),
+        };
+        let Some((_, from, to)) = region else { continue };
+        let Some((key, _)) = segments.get(k) else { return Some(*from) };
+        if let Some(i) = (*from..*to).find(|i| assigns_inline(lines[*i], key)) {
+            return Some(i + 1);
         }
-        None if regions.iter().any(|(h, _, _)| *h == format!("[{section}]")) => {
-            regions.iter().find(|(h, _, _)| *h == format!("[{section}]"))?
-        }
-        None => {
-            // A top-level key: before the first header.
-            let end = regions.first().map_or(lines.len(), |(_, from, _)| from.saturating_sub(1));
-            return (0..end).find(|i| assigns(lines[*i], section)).map(|i| i + 1);
-        }
-    };
-    let (_, from, to) = region;
-    let Some(key) = rest.first() else { return Some(*from) };
-    let key = key.split('[').next().unwrap_or(key);
-    (*from..*to).find(|i| assigns(lines[*i], key) || lines[*i].contains(&format!("{key} ="))).map(|i| i + 1)
+    }
+    // A top-level key: before the first header.
+    let end = regions.first().map_or(lines.len(), |(_, from, _)| from.saturating_sub(1));
+    (0..end).find(|i| assigns(lines[*i].trim_start(), segments[0].0)).map(|i| i + 1)
 }
 
 /// Table headers with the range of lines (after the header, up to the next
@@ -182,10 +189,6 @@ fn regions(lines: &[&str]) -> Vec<(String, usize, usize)> {
         .enumerate()
         .map(|(n, (i, h))| (h.clone(), i + 1, headers.get(n + 1).map_or(lines.len(), |(next, _)| *next)))
         .collect()
-}
-
-fn assigns(line: &str, key: &str) -> bool {
-    line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
 }
 
 #[cfg(test)]
@@ -244,5 +247,12 @@ mod tests {
         assert_eq!(ext.relocate(error).to_string(), "base.toml:6: edge.latency: m");
         assert_eq!(locate(BASE, "tier[2].workers"), Some(14));
         assert_eq!(locate(BASE, "duration"), Some(2));
+        // Nested tables: the longest header that is a prefix of the path.
+        let nested = "name = \"n\"\n[contact]\ntimezone = 1\n\n[contact.phone]\nlines = 5\nagents = 3\n";
+        assert_eq!(locate(nested, "contact.phone.agents"), Some(7));
+        assert_eq!(locate(nested, "contact.timezone"), Some(3));
+        assert_eq!(locate(nested, "name"), Some(1));
+        assert_eq!(locate(nested, "contact.phone"), Some(5));
+        assert_eq!(locate(nested, "contact.phone.patience"), None);
     }
 }
