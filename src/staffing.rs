@@ -591,7 +591,7 @@ pub fn verify(
         calendar: WorkingCalendar::default(),
         phone: Some(phone),
         social: None,
-        max_in_system: 10_000_000,
+        max_in_system: crate::scenario::DEFAULT_MAX_IN_SYSTEM,
     };
     let results = run_replications(&center, |_| None, seed, replications, &|| {})
         .map_err(|e| StaffingError::Input(e.to_string()))?;

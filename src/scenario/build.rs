@@ -110,6 +110,8 @@ impl<'a> Builder<'a> {
         };
         let replications = int_in(raw.replications, 10, 1, 100_000).map_err(|m| self.top("replications", m))? as u32;
         let run = RunLength { duration, warmup, interval };
+        let max_in_system = int_in(raw.max_in_system, i64::from(DEFAULT_MAX_IN_SYSTEM), 1, 1_000_000_000)
+            .map_err(|m| self.top("max_in_system", m))? as u32;
         let model = if raw.is_launch_day() {
             if !raw.station.is_empty() || !raw.source.is_empty() {
                 return Err(self.top(
@@ -123,16 +125,12 @@ impl<'a> Builder<'a> {
             }
             let mut launch = self.launch(&raw.launch_sections(), run)?;
             if let Some(contact) = &raw.contact {
-                let max_in_system = int_in(raw.max_in_system, i64::from(DEFAULT_MAX_IN_SYSTEM), 1, 1_000_000_000)
-                    .map_err(|m| self.top("max_in_system", m))? as u32;
                 launch.contact_center = Some(super::contact::build_contact(&self, contact, run, max_in_system)?);
             }
             let rows = (duration / interval).ceil() * (launch.tiers.len() as f64 + 1.0) * f64::from(replications);
             self.check_rows(rows)?;
             Model::LaunchDay(Box::new(launch))
         } else if let Some(contact) = raw.contact.as_ref().filter(|_| raw.station.is_empty() && raw.source.is_empty()) {
-            let max_in_system = int_in(raw.max_in_system, i64::from(DEFAULT_MAX_IN_SYSTEM), 1, 1_000_000_000)
-                .map_err(|m| self.top("max_in_system", m))? as u32;
             let center = super::contact::build_contact(&self, contact, run, max_in_system)?;
             let channels = f64::from(u8::from(center.phone.is_some()) + u8::from(center.social.is_some()));
             self.check_rows((duration / interval).ceil() * channels * f64::from(replications))?;
@@ -149,7 +147,7 @@ impl<'a> Builder<'a> {
                      put the contact center in a scenario of its own",
                 ));
             }
-            Model::Network(self.network(&raw, run, replications)?)
+            Model::Network(self.network(&raw, run, replications, max_in_system)?)
         };
         Ok(Scenario {
             name: raw.name,
@@ -182,9 +180,13 @@ impl<'a> Builder<'a> {
         self.start_date
     }
 
-    fn network(&self, raw: &RawScenario, run: RunLength, replications: u32) -> Result<Network, ScenarioError> {
-        let max_in_system = int_in(raw.max_in_system, i64::from(DEFAULT_MAX_IN_SYSTEM), 1, 1_000_000_000)
-            .map_err(|m| self.top("max_in_system", m))? as u32;
+    fn network(
+        &self,
+        raw: &RawScenario,
+        run: RunLength,
+        replications: u32,
+        max_in_system: u32,
+    ) -> Result<Network, ScenarioError> {
         if raw.station.is_empty() {
             return Err(self.top("station", "a scenario needs at least one [[station]]"));
         }
@@ -247,13 +249,13 @@ impl<'a> Builder<'a> {
         if names[..index].contains(&st.name.as_str()) {
             return Err(err("name", format!("\"{}\" is used by an earlier station; names must be unique", st.name)));
         }
-        let servers = int_in(Some(st.servers), 0, 1, 1_000_000).map_err(|m| err("servers", m))? as u32;
+        let servers = int_range(st.servers, 1, 1_000_000).map_err(|m| err("servers", m))? as u32;
         let mut schedule = Vec::with_capacity(st.schedule.len());
         for (n, change) in st.schedule.iter().enumerate() {
             let c_at = change.span().start;
             let key = format!("schedule[{}]", n + 1);
             let time = self.clock(change.get_ref().at.0, c_at, &path(&format!("{key}.at")), "at")?;
-            let servers = int_in(Some(change.get_ref().servers), 0, 0, 1_000_000)
+            let servers = int_range(change.get_ref().servers, 0, 1_000_000)
                 .map_err(|m| self.map.error_on_line(c_at, &path(&format!("{key}.servers")), m))?
                 as u32;
             if schedule.last().is_some_and(|prev: &CapacityChange| time < prev.at) {
@@ -268,7 +270,7 @@ impl<'a> Builder<'a> {
         let most_servers = schedule.iter().map(|c| c.servers).chain([servers]).max().unwrap_or(servers);
         let capacity = match st.capacity {
             None => None,
-            Some(k) => Some(int_in(Some(k), 0, i64::from(most_servers), 1_000_000_000).map_err(|m| {
+            Some(k) => Some(int_range(k, i64::from(most_servers), 1_000_000_000).map_err(|m| {
                 err(
                     "capacity",
                     format!(
@@ -292,13 +294,7 @@ impl<'a> Builder<'a> {
                     format!("no station is called \"{}\"; stations: {}", r.to, names.join(", ")),
                 ));
             };
-            if !(0.0..=1.0).contains(&r.p) {
-                return Err(self.map.error_on_line(
-                    r_at,
-                    &path(&format!("{key}.p")),
-                    format!("must be a probability from 0 to 1; got {}", r.p),
-                ));
-            }
+            probability(r.p).map_err(|m| self.map.error_on_line(r_at, &path(&format!("{key}.p")), m))?;
             total += r.p;
             routes.push(Route { to, probability: r.p });
         }
@@ -370,7 +366,7 @@ impl<'a> Builder<'a> {
         let size = || -> Result<u64, ScenarioError> {
             match src.size {
                 None => Err(err("size", format!("a {} source needs `size` (an integer >= 1)", src.kind))),
-                Some(n) => int_in(Some(n), 0, 1, 10_000_000_000).map(|n| n as u64).map_err(|m| err("size", m)),
+                Some(n) => int_range(n, 1, 10_000_000_000).map(|n| n as u64).map_err(|m| err("size", m)),
             }
         };
         let process = match src.kind.as_str() {
@@ -501,9 +497,27 @@ impl<'a> Builder<'a> {
 
 /// An optional integer with a default, checked against `[min, max]`.
 pub(super) fn int_in(value: Option<i64>, default: i64, min: i64, max: i64) -> Result<i64, String> {
-    let v = value.unwrap_or(default);
+    int_range(value.unwrap_or(default), min, max)
+}
+
+/// Checks an integer against `[min, max]`.
+pub(super) fn int_range(v: i64, min: i64, max: i64) -> Result<i64, String> {
     if v < min || v > max {
         return Err(format!("must be an integer from {min} to {max}; got {v}"));
     }
     Ok(v)
+}
+
+/// Checks a probability (of an event, a route, a reaction).
+pub(super) fn probability(v: f64) -> Result<f64, String> {
+    fraction(v, "probability")
+}
+
+/// Checks a share (of a population, of contacts).
+pub(super) fn share(v: f64) -> Result<f64, String> {
+    fraction(v, "share")
+}
+
+fn fraction(v: f64, noun: &str) -> Result<f64, String> {
+    if (0.0..=1.0).contains(&v) { Ok(v) } else { Err(format!("must be a {noun} from 0 to 1; got {v}")) }
 }

@@ -8,7 +8,7 @@
 //! with a start time and a head count per row) is loaded through the
 //! scenario's include resolver, so the library itself never opens a file.
 
-use super::build::Builder;
+use super::build::{Builder, int_range, share};
 use super::error::ScenarioError;
 use super::raw::{Clock, Duration, Rate, RawDist, RawRatePoint};
 use crate::arrivals::{ArrivalProcess, ProfileShape, RateProfile};
@@ -924,17 +924,4 @@ fn schedule_file(b: &Builder<'_>, file: &str, column: &str, run: RunLength) -> R
         points.push((end, 0));
     }
     Ok(StaffSchedule::from_points(&points))
-}
-
-/// Checks a share or probability.
-fn share(p: f64) -> Result<f64, String> {
-    if (0.0..=1.0).contains(&p) { Ok(p) } else { Err(format!("must be a share from 0 to 1; got {p}")) }
-}
-
-/// Checks an integer against `[min, max]`.
-fn int_range(v: i64, min: i64, max: i64) -> Result<i64, String> {
-    if v < min || v > max {
-        return Err(format!("must be an integer from {min} to {max}; got {v}"));
-    }
-    Ok(v)
 }

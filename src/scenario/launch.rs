@@ -2,7 +2,7 @@
 //! `[[behaviour]]`, `[[step]]`, `[edge]`, `[[tier]]`, `[origin]`,
 //! `[waiting_room]` and `[[intervention]]`.
 
-use super::build::{Builder, int_in};
+use super::build::{Builder, int_in, int_range, probability};
 use super::error::ScenarioError;
 use super::raw::{Clock, Duration, Rate, RawDist};
 use crate::dist::TimeDistribution;
@@ -236,15 +236,6 @@ fn step_set(names: Option<&[String]>, steps: &[Step]) -> Result<StepSet, String>
     Ok(set)
 }
 
-/// A probability in [0, 1] or a located error.
-fn probability(value: f64) -> Result<f64, String> {
-    if (0.0..=1.0).contains(&value) {
-        Ok(value)
-    } else {
-        Err(format!("must be a probability from 0 to 1; got {value}"))
-    }
-}
-
 impl Builder<'_> {
     /// Builds the launch-day model from its sections.
     pub(super) fn launch(&self, raw: &RawLaunch<'_>, run: RunLength) -> Result<LaunchDay, ScenarioError> {
@@ -252,7 +243,7 @@ impl Builder<'_> {
             return Err(self.top("population", "a launch-day scenario needs [population] with `eligible`"));
         };
         let p_at = population.span().start;
-        let eligible = int_in(Some(population.get_ref().eligible), 0, 1, 4_000_000_000)
+        let eligible = int_range(population.get_ref().eligible, 1, 4_000_000_000)
             .map_err(|m| self.map.error_at(p_at, "population.eligible", "eligible", m))? as u64;
 
         let tier_names: Vec<&str> = raw.tiers.iter().map(|t| t.get_ref().name.as_str()).collect();
@@ -351,8 +342,8 @@ impl Builder<'_> {
         let t = spanned.get_ref();
         let path = |key: &str| format!("tier[{}].{key}", t.name);
         let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
-        let workers = int_in(Some(t.workers), 0, 1, 10_000_000).map_err(|m| err("workers", m))? as u32;
-        let queue_capacity = int_in(Some(t.queue), 0, 0, 1_000_000_000).map_err(|m| err("queue", m))? as u32;
+        let workers = int_range(t.workers, 1, 10_000_000).map_err(|m| err("workers", m))? as u32;
+        let queue_capacity = int_range(t.queue, 0, 1_000_000_000).map_err(|m| err("queue", m))? as u32;
         let contention = t.contention.unwrap_or(0.0);
         let coherency = t.coherency.unwrap_or(0.0);
         if !(0.0..=1.0).contains(&contention) {
@@ -369,7 +360,7 @@ impl Builder<'_> {
         }
         let shed_above = t
             .shed_above
-            .map(|s| int_in(Some(s), 0, 0, 1_000_000_000).map(|s| s as u32))
+            .map(|s| int_range(s, 0, 1_000_000_000).map(|s| s as u32))
             .transpose()
             .map_err(|m| err("shed_above", m))?;
         let autoscale = match &t.autoscale {
@@ -387,9 +378,9 @@ impl Builder<'_> {
                 if r.period.0 <= 0.0 {
                     return Err(a_err("period", "must be > 0s".into()));
                 }
-                let step = int_in(Some(r.step), 0, 1, 10_000_000).map_err(|m| a_err("step", m))? as u32;
-                let min = int_in(Some(r.min), 0, 1, 10_000_000).map_err(|m| a_err("min", m))? as u32;
-                let max = int_in(Some(r.max), 0, i64::from(min), 10_000_000).map_err(|m| a_err("max", m))? as u32;
+                let step = int_range(r.step, 1, 10_000_000).map_err(|m| a_err("step", m))? as u32;
+                let min = int_range(r.min, 1, 10_000_000).map_err(|m| a_err("min", m))? as u32;
+                let max = int_range(r.max, i64::from(min), 10_000_000).map_err(|m| a_err("max", m))? as u32;
                 Some(Autoscale { target: r.target, period: r.period.0, delay: r.delay.0, step, min, max })
             }
         };
@@ -536,7 +527,7 @@ impl Builder<'_> {
             let r = wave.get_ref();
             let w_at = wave.span().start;
             let wpath = |key: &str| path(&format!("waves[{}].{key}", i + 1));
-            let recipients = int_in(Some(r.recipients), 0, 0, 4_000_000_000)
+            let recipients = int_range(r.recipients, 0, 4_000_000_000)
                 .map_err(|m| self.map.error_on_line(w_at, &wpath("recipients"), m))?
                 as u64;
             let react = probability(r.react).map_err(|m| self.map.error_on_line(w_at, &wpath("react"), m))?;
@@ -700,7 +691,7 @@ impl Builder<'_> {
         };
         Ok(Behaviour {
             timeout: self.dist(&b.timeout, &path("timeout"))?,
-            retries: int_in(Some(b.retries), 0, 0, 255).map_err(|m| err("retries", m))? as u32,
+            retries: int_range(b.retries, 0, 255).map_err(|m| err("retries", m))? as u32,
             retry_delay,
             tabs: int_in(b.tabs, 1, 1, 50).map_err(|m| err("tabs", m))? as u32,
             return_probability,
@@ -760,7 +751,7 @@ impl Builder<'_> {
             (Some(rate), None) if rate.0 > 0.0 => Admission::Rate(rate.0),
             (Some(_), None) => return Err(err("admission_rate", "must be > 0 per second".into())),
             (None, Some(n)) => {
-                Admission::Sessions(int_in(Some(n), 0, 1, 100_000_000).map_err(|m| err("max_sessions", m))? as u32)
+                Admission::Sessions(int_range(n, 1, 100_000_000).map_err(|m| err("max_sessions", m))? as u32)
             }
             _ => {
                 return Err(err(
@@ -826,7 +817,7 @@ impl Builder<'_> {
             },
             "set_workers" => {
                 let workers = r.workers.ok_or_else(|| err("workers", "\"set_workers\" needs `workers`".into()))?;
-                let workers = int_in(Some(workers), 0, 0, 10_000_000).map_err(|m| err("workers", m))? as u32;
+                let workers = int_range(workers, 0, 10_000_000).map_err(|m| err("workers", m))? as u32;
                 Action::SetWorkers { tier: tier()?, workers }
             }
             "admission_rate" => {
@@ -836,7 +827,7 @@ impl Builder<'_> {
             "max_sessions" => {
                 needs_room("max_sessions")?;
                 let n = r.sessions.ok_or_else(|| err("sessions", "\"max_sessions\" needs `sessions`".into()))?;
-                Action::MaxSessions(int_in(Some(n), 0, 1, 100_000_000).map_err(|m| err("sessions", m))? as u32)
+                Action::MaxSessions(int_range(n, 1, 100_000_000).map_err(|m| err("sessions", m))? as u32)
             }
             "edge_capacity" => Action::EdgeCapacity(rate()?),
             "open_category" => Action::OpenCategory(category()?),
