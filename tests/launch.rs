@@ -395,3 +395,25 @@ fn a_sessions_room_refills_a_slot_as_soon_as_a_visit_ends() {
     }
     assert!(waiting_rows >= 2 && failures > 1000.0, "{waiting_rows} intervals with a queue, {failures} failures");
 }
+
+#[test]
+fn names_used_twice_are_refused_where_the_second_is_written() {
+    let base = portal(3, 4, "");
+    let behaviour = &base[base.find("[[behaviour]]").unwrap()..base.find("[[step]]").unwrap()];
+    let cases = [
+        (behaviour.to_owned(), "behaviour"),
+        (
+            "[[step]]\nname = \"login\"\nclass = \"static\"\nthink = { dist = \"exponential\", mean = \"1s\" }\n"
+                .to_owned(),
+            "step",
+        ),
+        ("[[category]]\nname = \"people\"\nshare = 0.0\nbehaviour = \"person\"\n".to_owned(), "category"),
+    ];
+    for (extra, what) in &cases {
+        let text = portal(3, 4, extra);
+        let e = parse_scenario("small.toml", &text).expect_err("a repeated name must be refused").to_string();
+        let line = text.lines().count() - extra.lines().count() + 1;
+        assert!(e.starts_with(&format!("small.toml:{line}: ")), "{what}: {e}");
+        assert!(e.contains(&format!("is used by an earlier {what}; names must be unique")), "{e}");
+    }
+}

@@ -243,12 +243,7 @@ impl<'a> Builder<'a> {
             format!("station[{}].{key}", if st.name.is_empty() { (index + 1).to_string() } else { st.name.clone() })
         };
         let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
-        if st.name.is_empty() {
-            return Err(err("name", "must not be empty".into()));
-        }
-        if names[..index].contains(&st.name.as_str()) {
-            return Err(err("name", format!("\"{}\" is used by an earlier station; names must be unique", st.name)));
-        }
+        new_name(&st.name, names[..index].iter().copied(), "station").map_err(|m| err("name", m))?;
         let servers = int_range(st.servers, 1, 1_000_000).map_err(|m| err("servers", m))? as u32;
         let mut schedule = Vec::with_capacity(st.schedule.len());
         for (n, change) in st.schedule.iter().enumerate() {
@@ -506,6 +501,18 @@ pub(super) fn int_range(v: i64, min: i64, max: i64) -> Result<i64, String> {
         return Err(format!("must be an integer from {min} to {max}; got {v}"));
     }
     Ok(v)
+}
+
+/// Checks the name of an element of an array of tables: not empty, and
+/// not used by an earlier element (lookups by name would take the first).
+pub(super) fn new_name<'a>(name: &str, mut earlier: impl Iterator<Item = &'a str>, what: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if earlier.any(|e| e == name) {
+        return Err(format!("\"{name}\" is used by an earlier {what}; names must be unique"));
+    }
+    Ok(())
 }
 
 /// Checks a probability (of an event, a route, a reaction).

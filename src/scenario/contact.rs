@@ -8,7 +8,7 @@
 //! with a start time and a head count per row) is loaded through the
 //! scenario's include resolver, so the library itself never opens a file.
 
-use super::build::{Builder, int_range, share};
+use super::build::{Builder, int_range, new_name, share};
 use super::error::ScenarioError;
 use super::raw::{Clock, Duration, Rate, RawDist, RawRatePoint};
 use crate::arrivals::{ArrivalProcess, ProfileShape, RateProfile};
@@ -544,12 +544,7 @@ fn reasons(b: &Builder<'_>, raw: &[Spanned<RawReason>], table: &str) -> Result<V
         let label = if r.name.is_empty() { (i + 1).to_string() } else { r.name.clone() };
         let path = |key: &str| format!("{table}.reason[{label}].{key}");
         let err = |key: &str, m: String| b.map.error_at(at, &path(key), key, m);
-        if r.name.is_empty() {
-            return Err(err("name", "must not be empty".into()));
-        }
-        if out.iter().any(|o| o.name == r.name) {
-            return Err(err("name", format!("\"{}\" is used by an earlier reason; names must be unique", r.name)));
-        }
+        new_name(&r.name, out.iter().map(|o: &Reason| o.name.as_str()), "reason").map_err(|m| err("name", m))?;
         let priority = int_range(r.priority.unwrap_or(0), 0, MAX_PRIORITY_LEVELS as i64 - 1)
             .map_err(|m| err("priority", m))? as u8;
         let handle_time =
@@ -573,12 +568,8 @@ fn demand(
         let label = if d.name.is_empty() { (i + 1).to_string() } else { d.name.clone() };
         let path = |key: &str| format!("{table}.demand[{label}].{key}");
         let err = |key: &str, m: String| b.map.error_at(at, &path(key), key, m);
-        if d.name.is_empty() {
-            return Err(err("name", "must not be empty".into()));
-        }
-        if sources.iter().any(|s| s.name == d.name) {
-            return Err(err("name", format!("\"{}\" is used by an earlier demand; names must be unique", d.name)));
-        }
+        new_name(&d.name, sources.iter().map(|s: &DemandSource| s.name.as_str()), "demand")
+            .map_err(|m| err("name", m))?;
         let reason = match &d.reason {
             None => 0,
             Some(name) => reasons.iter().position(|r| &r.name == name).ok_or_else(|| {

@@ -2,7 +2,7 @@
 //! `[[behaviour]]`, `[[step]]`, `[edge]`, `[[tier]]`, `[origin]`,
 //! `[waiting_room]` and `[[intervention]]`.
 
-use super::build::{Builder, int_in, int_range, probability};
+use super::build::{Builder, int_in, int_range, new_name, probability};
 use super::error::ScenarioError;
 use super::raw::{Clock, Duration, Rate, RawDist};
 use crate::dist::TimeDistribution;
@@ -249,14 +249,8 @@ impl Builder<'_> {
         let tier_names: Vec<&str> = raw.tiers.iter().map(|t| t.get_ref().name.as_str()).collect();
         let mut tiers = Vec::with_capacity(raw.tiers.len());
         for (i, t) in raw.tiers.iter().enumerate() {
-            if tier_names[..i].contains(&tier_names[i]) {
-                return Err(self.map.error_at(
-                    t.span().start,
-                    &format!("tier[{}].name", tier_names[i]),
-                    "name",
-                    "tier names must be unique",
-                ));
-            }
+            new_name(tier_names[i], tier_names[..i].iter().copied(), "tier")
+                .map_err(|m| self.map.error_at(t.span().start, &format!("tier[{}].name", tier_names[i]), "name", m))?;
             tiers.push(self.tier(t)?);
         }
         if tiers.is_empty() {
@@ -265,9 +259,17 @@ impl Builder<'_> {
         let steps = self.steps(raw.steps, &tier_names)?;
         let behaviours: Vec<(&str, usize)> =
             raw.behaviours.iter().enumerate().map(|(i, b)| (b.get_ref().name.as_str(), i)).collect();
+        for (i, (name, _)) in behaviours.iter().enumerate() {
+            new_name(name, behaviours[..i].iter().map(|(n, _)| *n), "behaviour").map_err(|m| {
+                self.map.error_at(raw.behaviours[i].span().start, &format!("behaviour[{name}].name"), "name", m)
+            })?;
+        }
         let mut categories = Vec::with_capacity(raw.categories.len());
         let mut share_sum = 0.0;
         for c in raw.categories {
+            new_name(&c.get_ref().name, categories.iter().map(|k: &Category| k.name.as_str()), "category").map_err(
+                |m| self.map.error_at(c.span().start, &format!("category[{}].name", c.get_ref().name), "name", m),
+            )?;
             let category = self.category(c, eligible, raw.behaviours, &behaviours, &steps)?;
             share_sum += c.get_ref().share;
             categories.push(category);
@@ -407,6 +409,7 @@ impl Builder<'_> {
             let s = spanned.get_ref();
             let path = |key: &str| format!("step[{}].{key}", s.name);
             let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
+            new_name(&s.name, steps.iter().map(|k: &Step| k.name.as_str()), "step").map_err(|m| err("name", m))?;
             let Some(class) = ContentClass::ALL.into_iter().find(|c| c.name() == s.class) else {
                 let allowed: Vec<&str> = ContentClass::ALL.iter().map(|c| c.name()).collect();
                 let message = format!("\"{}\" is not a content class; allowed: {}", s.class, allowed.join(", "));
