@@ -417,3 +417,12 @@ fn names_used_twice_are_refused_where_the_second_is_written() {
         assert!(e.contains(&format!("is used by an earlier {what}; names must be unique")), "{e}");
     }
 }
+
+#[test]
+fn a_key_missing_from_a_table_is_named_under_that_table() {
+    let text = portal(3, 4, "[[step]]\nname = \"extra\"\nclass = \"static\"\n");
+    let e = parse_scenario("small.toml", &text).expect_err("think is required").to_string();
+    // The header's line (1-based) is the 0-based index of the line below it.
+    let line = text.lines().position(|l| l.contains("name = \"extra\"")).unwrap();
+    assert_eq!(e, format!("small.toml:{line}: step[4]: missing key `think`"));
+}

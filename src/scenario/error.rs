@@ -144,9 +144,12 @@ impl<'a> SourceMap<'a> {
         parts.join(".")
     }
 
-    /// The table header governing a line, as `name` or `name[n]`.
+    /// The table header governing a line, as `name` or `name[n]`: the
+    /// line itself when it is a header (serde places a table's missing
+    /// keys there), else the nearest header above it.
     fn header_before(&self, line_start: usize) -> Option<String> {
-        let before = &self.text[..line_start];
+        let line_end = self.text[line_start..].find('\n').map_or(self.text.len(), |i| line_start + i);
+        let before = &self.text[..line_end];
         let header_line = before.lines().rev().map(str::trim).find(|l| l.starts_with('['))?;
         if let Some(name) = header_line.strip_prefix("[[").and_then(|l| l.split("]]").next()) {
             let name = name.trim();
