@@ -6,13 +6,12 @@
 //! replication and interval, units in the column names, empty cells where
 //! a figure has nothing to measure.
 
-use super::{csv_bytes, csv_writer, number};
+use super::{SERIES_KEYS, csv_bytes, csv_writer, number, series_keys};
 use crate::contact::{
     ContactCenter, ContactResult, PHONE_SCOPE, PhoneSummary, ReasonSummary, SOCIAL_SCOPE, SocialSummary,
 };
 use crate::experiment::{Estimate, find};
 use crate::scenario::Scenario;
-use crate::units::clock_label;
 use std::fmt::Write;
 
 /// Columns of the phone channel's time series, after the common
@@ -62,19 +61,6 @@ pub const SOCIAL_COLUMNS: [&str; 16] = [
     "in_warmup",
 ];
 
-const COMMON: [&str; 6] = ["scenario", "replication", "interval", "start_s", "end_s", "clock"];
-
-fn common(scenario: &Scenario, replication: u64, index: usize, start: f64, end: f64) -> Vec<String> {
-    vec![
-        scenario.name.clone(),
-        replication.to_string(),
-        index.to_string(),
-        number(start),
-        number(end),
-        clock_label(start, scenario.start_date),
-    ]
-}
-
 /// The phone channel's time series (`phone_intervals.csv`): one row per
 /// replication and interval. Rows cover the warm-up too, flagged
 /// `in_warmup`. `service_level` is the share of calls leaving the queue
@@ -82,12 +68,12 @@ fn common(scenario: &Scenario, replication: u64, index: usize, start: f64, end: 
 /// target.
 pub fn phone_intervals(scenario: &Scenario, center: &ContactCenter, results: &[ContactResult]) -> Vec<u8> {
     let mut w = csv_writer();
-    let header: Vec<&str> = COMMON.into_iter().chain(PHONE_COLUMNS).collect();
+    let header: Vec<&str> = SERIES_KEYS.into_iter().chain(PHONE_COLUMNS).collect();
     let _ = w.write_record(&header);
     for r in results {
         let Some(phone) = &r.phone else { continue };
         for row in &phone.intervals {
-            let mut record = common(scenario, r.replication, row.index, row.start, row.end);
+            let mut record = series_keys(scenario, r.replication, row.index, row.start, row.end);
             record.extend(
                 [
                     row.offered,
@@ -134,12 +120,12 @@ pub fn phone_intervals(scenario: &Scenario, center: &ContactCenter, results: &[C
 /// interval, as known at the end of the run.
 pub fn social_intervals(scenario: &Scenario, center: &ContactCenter, results: &[ContactResult]) -> Vec<u8> {
     let mut w = csv_writer();
-    let header: Vec<&str> = COMMON.into_iter().chain(SOCIAL_COLUMNS).collect();
+    let header: Vec<&str> = SERIES_KEYS.into_iter().chain(SOCIAL_COLUMNS).collect();
     let _ = w.write_record(&header);
     for r in results {
         let Some(social) = &r.social else { continue };
         for row in &social.intervals {
-            let mut record = common(scenario, r.replication, row.index, row.start, row.end);
+            let mut record = series_keys(scenario, r.replication, row.index, row.start, row.end);
             record.extend(
                 [row.received, row.public, row.attracted, row.fake, row.answered, row.hurried, row.backlog_end]
                     .iter()

@@ -1,11 +1,10 @@
 //! Tidy CSV for analysts: one row per observation, units in column names,
 //! missing values as empty cells.
 
-use super::{csv_bytes, csv_writer, estimate_fields, number};
+use super::{csv_bytes, csv_writer, estimate_fields, number, series_keys};
 use crate::experiment::{Estimate, NETWORK_SCOPE};
 use crate::network::{Network, NetworkSummary, ReplicationResult, Scope, StationSummary};
 use crate::scenario::Scenario;
-use crate::units::clock_label;
 
 /// Columns of `intervals.csv`.
 pub const INTERVAL_COLUMNS: [&str; 25] = [
@@ -44,19 +43,13 @@ pub fn intervals(scenario: &Scenario, net: &Network, results: &[ReplicationResul
     let _ = w.write_record(INTERVAL_COLUMNS);
     let warmup = net.run.warmup;
     for r in results {
-        let rep = r.replication.to_string();
         for row in &r.intervals {
             let scope = match row.scope {
                 Scope::Station(i) => net.stations[i].name.as_str(),
                 Scope::Network => NETWORK_SCOPE,
             };
-            let record = [
-                scenario.name.clone(),
-                rep.clone(),
-                row.index.to_string(),
-                number(row.start),
-                number(row.end),
-                clock_label(row.start, scenario.start_date),
+            let mut record = series_keys(scenario, r.replication, row.index, row.start, row.end);
+            record.extend([
                 scope.to_owned(),
                 row.arrivals.to_string(),
                 row.blocked.to_string(),
@@ -76,7 +69,7 @@ pub fn intervals(scenario: &Scenario, net: &Network, results: &[ReplicationResul
                 number(row.sojourn_p95),
                 number(row.sojourn_p99),
                 (row.start < warmup).to_string(),
-            ];
+            ]);
             let _ = w.write_record(&record);
         }
     }

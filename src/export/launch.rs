@@ -1,6 +1,6 @@
 //! CSV and the terminal summary for launch-day runs.
 
-use super::{csv_bytes, csv_writer, number};
+use super::{SERIES_KEYS, csv_bytes, csv_writer, number, series_keys};
 use crate::experiment::{Estimate, find};
 use crate::launch::{LaunchDay, LaunchInterval, LaunchResult, PORTAL_SCOPE, TierInterval};
 use crate::scenario::Scenario;
@@ -27,21 +27,11 @@ fn series<'r>(
     rows: impl Iterator<Item = SeriesRow<'r>>,
 ) -> Vec<u8> {
     let mut w = csv_writer();
-    let header: Vec<&str> = ["scenario", "replication", "interval", "start_s", "end_s", "clock"]
-        .into_iter()
-        .chain(keys.iter().copied())
-        .chain(columns.iter().copied())
-        .collect();
+    let header: Vec<&str> =
+        SERIES_KEYS.into_iter().chain(keys.iter().copied()).chain(columns.iter().copied()).collect();
     let _ = w.write_record(&header);
     for row in rows {
-        let mut record = vec![
-            scenario.name.clone(),
-            row.replication.to_string(),
-            row.index.to_string(),
-            number(row.start),
-            number(row.end),
-            clock_label(row.start, scenario.start_date),
-        ];
+        let mut record = series_keys(scenario, row.replication, row.index, row.start, row.end);
         record.extend(row.keys);
         record.extend(row.values.iter().map(|v| number(*v)));
         let _ = w.write_record(&record);

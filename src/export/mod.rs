@@ -5,6 +5,8 @@
 //! keeps the formats testable without touching the disk.
 
 use crate::experiment::Estimate;
+use crate::scenario::Scenario;
+use crate::units::clock_label;
 
 pub mod contact;
 pub mod csv;
@@ -23,6 +25,21 @@ pub(crate) fn csv_writer() -> ::csv::Writer<Vec<u8>> {
 /// `into_inner` only flushes the buffer.
 pub(crate) fn csv_bytes(w: ::csv::Writer<Vec<u8>>) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
+}
+
+/// The key columns every time series starts with.
+pub(crate) const SERIES_KEYS: [&str; 6] = ["scenario", "replication", "interval", "start_s", "end_s", "clock"];
+
+/// The cells of [`SERIES_KEYS`] for one row.
+pub(crate) fn series_keys(scenario: &Scenario, replication: u64, index: usize, start: f64, end: f64) -> Vec<String> {
+    vec![
+        scenario.name.clone(),
+        replication.to_string(),
+        index.to_string(),
+        number(start),
+        number(end),
+        clock_label(start, scenario.start_date),
+    ]
 }
 
 /// The CSV cells of an estimate, in the column order every table uses:
