@@ -21,9 +21,16 @@ fn run_without_arguments_replays_1_april_2020_and_writes_csv() {
     // 25 hours of 5-minute rows, plus the header.
     assert_eq!(intervals.lines().count(), 1 + 25 * 12);
     assert!(intervals.contains("2020-04-01 10:00:00") && intervals.contains("2020-04-02 00:55:00"));
-    for file in ["tiers.csv", "contacts.csv", "phone_intervals.csv", "social_intervals.csv", "replications.csv"] {
-        assert!(std::fs::metadata(out.join(file)).unwrap().len() > 100, "{file}");
+    // Four tiers by 300 intervals; contacts by minute; the contact
+    // center's channels by interval; each with its header.
+    for (file, rows) in
+        [("tiers.csv", 4 * 300), ("contacts.csv", 1501), ("phone_intervals.csv", 300), ("social_intervals.csv", 300)]
+    {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        assert_eq!(text.lines().count(), 1 + rows, "{file}");
     }
+    let replications = std::fs::read_to_string(out.join("replications.csv")).unwrap();
+    assert!(replications.lines().count() > 100 && replications.contains(",portal,applications,"));
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(summary.starts_with("scenario,scope,metric,mean,ci95_low,ci95_high,ci95_half_width,replications\n"));
     assert!(summary.contains("portal,applications_by_d2_01:00,"));

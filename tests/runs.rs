@@ -210,6 +210,7 @@ fn no_report_writes_only_the_tables() {
         .success()
         .stdout(predicate::str::contains("report:").not());
     let names: Vec<String> = tree(dir.path()).into_iter().map(|(p, _)| p).collect();
+    assert!(names.iter().any(|n| n.ends_with("summary.csv")), "{names:?}");
     assert!(names.iter().all(|n| n.ends_with(".csv") || n.ends_with("run.json")), "{names:?}");
 }
 
