@@ -1,9 +1,12 @@
 //! The `clickday` command: argument parsing, files and printing around the
 //! library, which does all the work and no I/O.
 
+mod bad_input;
 mod cli;
 mod files;
 mod run_cli;
+mod run_folder;
+mod shard;
 mod staff_cli;
 
 use anyhow::Result;
@@ -36,15 +39,15 @@ fn main() -> ExitCode {
                 eprintln!("error: {scenario_error}");
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
-            if let Some(bad) = err.downcast_ref::<run_cli::BadOption>() {
+            if let Some(bad) = err.downcast_ref::<bad_input::BadInput>() {
                 eprintln!("error: {bad}");
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
-            if let Some(bad) = err.downcast_ref::<staff_cli::BadInput>() {
-                eprintln!("error: {bad}");
+            if let Some(plan) = err.downcast_ref::<clickday::pipeline::PlanTooLarge>() {
+                eprintln!("error: {plan}");
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", bad_input::one_line(&format!("{err:#}")));
             ExitCode::FAILURE
         }
     }

@@ -24,8 +24,8 @@ use crate::launch::LaunchResult;
 use crate::network::{ReplicationResult, SimError};
 use crate::report::{self, Figure, ModelKind, PairedDifference, ReportError, ScenarioView};
 use crate::scenario::{Model, Scenario};
-use rayon::prelude::*;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// A file to write into an output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,16 +71,59 @@ pub struct ScenarioRun<'a> {
 }
 
 /// The (scenario index, replication) pairs of a run, or of shard `index`
-/// of `count` (0-based): pairs are dealt round-robin in scenario, then
-/// replication order, so every shard gets a similar mix.
+/// of `count` (0-based), in the order they are started: replication by
+/// replication, every scenario's replication 0 first. A run stopped early
+/// has therefore finished the same replications of every scenario, or one
+/// fewer, and those are the first of each. Shards are dealt round-robin in
+/// this order, so every shard gets a similar mix.
 pub fn plan(runs: &[ScenarioRun<'_>], shard: Option<(u32, u32)>) -> Vec<(usize, u64)> {
-    let all = runs.iter().enumerate().flat_map(|(s, run)| (0..u64::from(run.replications)).map(move |r| (s, r)));
+    let most = runs.iter().map(|run| run.replications).max().unwrap_or(0);
+    let all = (0..u64::from(most)).flat_map(|r| {
+        runs.iter().enumerate().filter(move |(_, run)| r < u64::from(run.replications)).map(move |(s, _)| (s, r))
+    });
     match shard {
         None => all.collect(),
         Some((index, count)) => {
             all.enumerate().filter(|(k, _)| *k as u64 % u64::from(count) == u64::from(index)).map(|(_, p)| p).collect()
         }
     }
+}
+
+/// A plan that would not fit in memory: the per-replication tables of every
+/// pair are held until the run ends.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "the run would hold {rows:.3e} interval rows ({pairs} scenario replications; about {gigabytes:.1} GB); at most {max:.0e}: use fewer replications, fewer scenarios or variants, shards, or a longer interval"
+)]
+pub struct PlanTooLarge {
+    /// Interval rows the plan's tables would hold.
+    pub rows: f64,
+    /// (scenario, replication) pairs in the plan.
+    pub pairs: usize,
+    /// Their rough size in memory.
+    pub gigabytes: f64,
+    /// The limit on rows.
+    pub max: f64,
+}
+
+/// Bytes an interval row takes in memory, roughly, for the message.
+const BYTES_PER_ROW: f64 = 200.0;
+
+/// Refuses a plan whose tables would exhaust memory. The scenario checks
+/// its own `replications` when it is loaded; this checks what is actually
+/// run (the command line's `-r`, every scenario or sweep variant, one
+/// shard's pairs).
+pub fn check_plan(runs: &[ScenarioRun<'_>], pairs: &[(usize, u64)]) -> Result<(), PlanTooLarge> {
+    let rows: f64 = pairs.iter().map(|(s, _)| runs[*s].scenario.interval_rows_per_replication()).sum();
+    if rows > crate::scenario::MAX_INTERVAL_ROWS {
+        return Err(PlanTooLarge {
+            rows,
+            pairs: pairs.len(),
+            gigabytes: rows * BYTES_PER_ROW / 1e9,
+            max: crate::scenario::MAX_INTERVAL_ROWS,
+        });
+    }
+    Ok(())
 }
 
 /// What one replication of one scenario produced.
@@ -143,28 +186,48 @@ impl Tables {
 /// Simulates `pairs` in parallel on the current rayon pool and renders each
 /// scenario's tables. The result does not depend on the number of threads:
 /// pairs are simulated independently and collected in plan order.
-/// `on_done` is called once per finished pair. Once `cancel` is set, pairs
-/// not yet started are skipped and the tables hold the finished ones.
+/// `on_done` is called once per finished pair.
+///
+/// Pairs are started strictly in plan order (each worker takes the next
+/// one), so once `cancel` is set and the pairs under way have finished,
+/// the finished pairs are exactly the first ones of the plan: each
+/// scenario's tables then hold its first replications, which is what a
+/// run of that many would have written.
 pub fn run_tables(
     runs: &[ScenarioRun<'_>],
     pairs: &[(usize, u64)],
     on_done: &(dyn Fn() + Sync),
     cancel: &AtomicBool,
 ) -> Result<Vec<Tables>, RunError> {
-    let outcomes: Vec<Option<Outcome>> = pairs
-        .par_iter()
-        .map(|(s, r)| {
-            if cancel.load(Ordering::Relaxed) {
-                return Ok(None);
+    let slots: Vec<OnceLock<Result<Outcome, RunError>>> = pairs.iter().map(|_| OnceLock::new()).collect();
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let work = || {
+        while !cancel.load(Ordering::Relaxed) && !failed.load(Ordering::Relaxed) {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some((s, r)) = pairs.get(k) else { break };
+            let outcome = simulate(&runs[*s], *r);
+            match &outcome {
+                Ok(_) => on_done(),
+                Err(_) => failed.store(true, Ordering::Relaxed),
             }
-            let outcome = simulate(&runs[*s], *r)?;
-            on_done();
-            Ok(Some(outcome))
-        })
-        .collect::<Result<_, RunError>>()?;
+            let _ = slots[k].set(outcome);
+        }
+    };
+    rayon::scope(|scope| {
+        for _ in 0..rayon::current_num_threads().min(pairs.len()) {
+            scope.spawn(|_| work());
+        }
+    });
     let mut per_scenario: Vec<Vec<Outcome>> = runs.iter().map(|_| Vec::new()).collect();
-    for ((s, _), outcome) in pairs.iter().zip(outcomes) {
-        per_scenario[*s].extend(outcome);
+    // Every pair before the last one started was started too, and has
+    // finished: the filled slots are a prefix of the plan, and the first
+    // error in plan order is the same whatever the threads did.
+    for ((s, _), slot) in pairs.iter().zip(slots) {
+        match slot.into_inner() {
+            Some(outcome) => per_scenario[*s].push(outcome?),
+            None => break,
+        }
     }
     runs.iter().zip(per_scenario).map(|(run, outcomes)| render_tables(run.scenario, outcomes)).collect()
 }

@@ -1,16 +1,20 @@
 //! `clickday run` and `clickday merge`: loading scenarios, running them
 //! (whole, or one shard), writing output folders, and merging shards.
 
+use crate::bad_input::{bad, one_line, shown};
 use crate::cli::{MergeArgs, RunArgs, SweepArgs};
 use crate::files;
-use anyhow::{Context, Result, bail};
+use crate::run_folder::{Staging, sha256_hex};
+use crate::shard;
+use anyhow::{Context, Result};
 use clickday::experiment::Estimate;
-use clickday::pipeline::{self, OutputFile, ScenarioRun, Tables};
+use clickday::pipeline::{self, ScenarioRun, Tables};
 use clickday::report;
-use clickday::scenario::{Model, Scenario, parse_scenario, parse_scenario_with_includes, parse_variant};
+use clickday::scenario::{
+    Model, Scenario, check_folder_name, parse_scenario, parse_scenario_with_includes, parse_variant,
+};
 use clickday::sweep::{self, SetOption, Target};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::{Deserialize, Serialize};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,19 +39,7 @@ pub struct Loaded {
 /// scenario's own folder, so a scenario and its plan travel together.
 pub fn include_resolver(scenario: &Path) -> impl Fn(&str) -> Result<String, String> {
     let dir = scenario.parent().map(Path::to_path_buf).unwrap_or_default();
-    move |name| {
-        let path = dir.join(name);
-        let shown = path.display();
-        let meta = std::fs::metadata(&path).map_err(|e| format!("{shown}: {e}"))?;
-        if !meta.is_file() {
-            return Err(format!("{shown} is not a file"));
-        }
-        if meta.len() > MAX_INCLUDE_BYTES {
-            return Err(format!("{shown} is {} bytes; at most {MAX_INCLUDE_BYTES} are read", meta.len()));
-        }
-        let bytes = std::fs::read(&path).map_err(|e| format!("{shown}: {e}"))?;
-        String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text"))
-    }
+    move |name| files::read_text(&dir.join(name), MAX_INCLUDE_BYTES, "file").map_err(|e| e.to_string())
 }
 
 /// Loads one scenario by its source: a path, or `bundled:<path>`.
@@ -55,7 +47,7 @@ fn load_one(source: &str) -> Result<Loaded> {
     if let Some(name) = source.strip_prefix("bundled:") {
         let (bundled, text) = DEFAULT_SCENARIO;
         if name != bundled {
-            bail!("no bundled scenario is called {name}");
+            return Err(bad(format!("no bundled scenario is called {name}")));
         }
         let scenario = parse_scenario(name, text)?;
         return Ok(Loaded { source: source.to_owned(), text: text.to_owned(), scenario });
@@ -78,7 +70,10 @@ pub fn load_scenarios(paths: &[PathBuf]) -> Result<Vec<Loaded>> {
     for source in &sources {
         let loaded = load_one(source)?;
         if out.iter().any(|l| l.scenario.name == loaded.scenario.name) {
-            bail!("two scenarios are both named \"{}\"; their output folders would collide", loaded.scenario.name);
+            return Err(bad(format!(
+                "two scenarios are both named \"{}\"; their output folders would collide",
+                loaded.scenario.name
+            )));
         }
         out.push(loaded);
     }
@@ -118,50 +113,6 @@ fn run_name(name: Option<&str>, loaded: &[Loaded]) -> String {
     }
 }
 
-/// A shard's description, written beside its tables as `shard.json`; merge
-/// checks that every part comes from the same run.
-#[derive(Debug, Serialize, Deserialize, PartialEq)]
-struct ShardManifest {
-    clickday_version: String,
-    run: String,
-    run_id: String,
-    shard: u32,
-    shards: u32,
-    scenarios: Vec<ShardScenario>,
-}
-
-#[derive(Debug, Serialize, Deserialize, PartialEq)]
-struct ShardScenario {
-    name: String,
-    source: String,
-    text_hash: String,
-    seed: u64,
-    replications: u32,
-    replications_done: u32,
-    events: u64,
-    tables: Vec<String>,
-}
-
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
-}
-
-/// What identifies a run: version, scenarios (by text), seeds,
-/// replications and the number of shards.
-fn run_id(runs: &[ScenarioRun<'_>], texts: &[&str], shards: u32) -> String {
-    let mut key = format!("{}|{shards}", env!("CARGO_PKG_VERSION"));
-    for (run, text) in runs.iter().zip(texts) {
-        key.push_str(&format!(
-            "|{}|{:016x}|{}|{}",
-            run.scenario.name,
-            fnv(text.as_bytes()),
-            run.seed,
-            run.replications
-        ));
-    }
-    format!("{:016x}", fnv(key.as_bytes()))
-}
-
 /// Parses `--shard i/n` (1-based).
 pub fn parse_shard(text: &str) -> std::result::Result<(u32, u32), String> {
     let bad = || format!("expected a shard as i/n with 1 <= i <= n, e.g. 2/8; got \"{text}\"");
@@ -186,20 +137,60 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         })
         .collect();
     let name = run_name(args.name.as_deref(), &loaded);
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
-        bail!("--name must be letters, digits, '-', '_' or '.' (it names a folder); got \"{name}\"");
-    }
-    let shard = args.shard.as_deref().map(parse_shard).transpose().map_err(BadOption)?;
+    check_folder_name(&name).map_err(|m| bad(format!("--name: {m}")))?;
+    let shard = args.shard.as_deref().map(parse_shard).transpose().map_err(bad)?;
     let pairs = pipeline::plan(&runs, shard.map(|(i, n)| (i - 1, n)));
+    pipeline::check_plan(&runs, &pairs).map_err(|e| bad(format!("-r {}: {e}", runs[0].replications)))?;
+    let folder = match shard {
+        Some(spec) => shard::folder_name(&name, spec),
+        None => name.clone(),
+    };
+    // The output folder is checked before anything is simulated.
+    let staging = Staging::prepare(&args.out, &folder)?;
     let (tables, interrupted) = simulate(&runs, &pairs, args.jobs, args.quiet)?;
-    if interrupted {
-        return finish_interrupted(&args.out, &runs, &tables);
-    }
-    if let Some((i, n)) = shard {
+    if let Some(spec) = shard {
+        if interrupted {
+            println!(
+                "interrupted: shard {} of {} did not finish; nothing written ({} is unchanged); run the shard again",
+                spec.0,
+                spec.1,
+                shown(&staging.target())
+            );
+            return Ok(ExitCode::from(EXIT_INTERRUPTED));
+        }
         let texts: Vec<&str> = loaded.iter().map(|l| l.text.as_str()).collect();
-        return write_shard(&args.out, &name, (i, n), &runs, &texts, &tables);
+        return write_shard(staging, &name, spec, &runs, &texts, &tables);
     }
-    finish(&args.out, &name, &runs, &tables, !args.no_report)
+    if !interrupted {
+        return finish(staging, &runs, &tables, !args.no_report);
+    }
+    // The replications finished are the first of each scenario: write them
+    // as a run of that many would have.
+    let mut stdout = std::io::stdout().lock();
+    if tables.iter().any(|t| t.replications == 0) {
+        writeln!(
+            stdout,
+            "interrupted before every scenario had a finished replication; nothing written ({} is unchanged)",
+            shown(&staging.target())
+        )?;
+        return Ok(ExitCode::from(EXIT_INTERRUPTED));
+    }
+    for (run, t) in runs.iter().zip(&tables) {
+        writeln!(
+            stdout,
+            "{}: interrupted after {} of {} replications; writing replications 0 to {}, as -r {} would",
+            run.scenario.name,
+            t.replications,
+            run.replications,
+            t.replications - 1,
+            t.replications
+        )?;
+    }
+    drop(stdout);
+    let done: Vec<ScenarioRun<'_>> =
+        runs.iter().zip(&tables).map(|(run, t)| ScenarioRun { replications: t.replications, ..*run }).collect();
+    finish(staging, &done, &tables, !args.no_report)?;
+    Ok(ExitCode::from(EXIT_INTERRUPTED))
 }
 
 /// Simulates `pairs` on `jobs` threads with a progress bar; stops starting
@@ -238,63 +229,56 @@ fn interrupt_flag() -> &'static AtomicBool {
     &FLAG
 }
 
-/// After Ctrl-C: writes each scenario's finished replications, as a run of
-/// that many would, and says so.
-fn finish_interrupted(out: &Path, runs: &[ScenarioRun<'_>], tables: &[Tables]) -> Result<ExitCode> {
-    let mut stdout = std::io::stdout().lock();
-    for (run, t) in runs.iter().zip(tables) {
-        if t.replications == 0 {
-            writeln!(stdout, "{}: no replication finished; nothing written", run.scenario.name)?;
-            continue;
-        }
-        let done = ScenarioRun { replications: t.replications, ..*run };
-        let output = pipeline::finish_scenario(&done, t)?;
-        let dir = out.join(&run.scenario.name);
-        files::write_all(&dir, &output.files)?;
-        writeln!(
-            stdout,
-            "{}: interrupted after {} of {} replications; wrote those to {}/",
-            run.scenario.name,
-            t.replications,
-            run.replications,
-            dir.display()
-        )?;
-    }
-    Ok(ExitCode::from(EXIT_INTERRUPTED))
-}
-
-/// Writes every scenario's folder, the run's comparison and its report,
-/// and prints the summaries.
-fn finish(out: &Path, name: &str, runs: &[ScenarioRun<'_>], tables: &[Tables], report: bool) -> Result<ExitCode> {
-    let mut stdout = std::io::stdout().lock();
+/// Writes the run's folder (each scenario's tables and summary, the
+/// comparison, the charts and the report), swaps it in, and prints the
+/// summaries and what was written. One scenario's files sit in the run's
+/// folder itself; several scenarios each have a sub-folder.
+fn finish(mut staging: Staging, runs: &[ScenarioRun<'_>], tables: &[Tables], report: bool) -> Result<ExitCode> {
     let mut outputs = Vec::with_capacity(runs.len());
+    let nested = runs.len() > 1;
+    let mut written = Vec::with_capacity(runs.len());
     for (run, t) in runs.iter().zip(tables) {
         let output = pipeline::finish_scenario(run, t).with_context(|| format!("scenario {}", run.scenario.name))?;
-        let dir = out.join(&run.scenario.name);
-        files::write_all(&dir, &output.files)?;
+        let prefix = if nested { format!("{}/", run.scenario.name) } else { String::new() };
+        for file in &output.files {
+            staging.write(&format!("{prefix}{}", file.name), &file.bytes)?;
+        }
         let names: Vec<&str> = output.files.iter().map(|f| f.name).collect();
-        writeln!(stdout, "{}", output.summary)?;
-        writeln!(stdout, "wrote {}/ ({})\n", dir.display(), names.join(", "))?;
+        written.push((prefix, names.join(", ")));
         outputs.push(output);
     }
-    let dir = out.join(name);
     let differences = pipeline::compare(runs, tables)?;
-    if runs.len() > 1 {
+    if nested {
         let baseline = &runs[0].scenario.name;
-        let files =
-            [OutputFile { name: "comparison.csv", bytes: clickday::export::csv::differences(baseline, &differences) }];
-        files::write_all(&dir, &files)?;
-        writeln!(stdout, "paired differences against {baseline}: wrote {}/comparison.csv", dir.display())?;
+        staging.write("comparison.csv", &clickday::export::csv::differences(baseline, &differences))?;
     }
-    if report {
+    let report = if report {
         let report = pipeline::report(runs, tables, &outputs, &differences).context("drawing the report")?;
-        write_report(&dir, &report)?;
+        write_figures(&mut staging, &report.figures)?;
+        staging.write("report.html", report.html.as_bytes())?;
+        staging.write("report.md", report.markdown.as_bytes())?;
+        Some(report)
+    } else {
+        None
+    };
+    let dir = staging.commit()?;
+    let mut stdout = std::io::stdout().lock();
+    for output in &outputs {
+        writeln!(stdout, "{}", output.summary)?;
+    }
+    for (prefix, names) in &written {
+        writeln!(stdout, "wrote {}/{prefix} ({names})", shown(&dir))?;
+    }
+    if nested {
+        writeln!(stdout, "paired differences against {}: {}/comparison.csv", runs[0].scenario.name, shown(&dir))?;
+    }
+    if let Some(report) = report {
         writeln!(
             stdout,
-            "report: {}/report.html and report.md; {} in {}/ (PNG and SVG)",
-            dir.display(),
+            "report: {}/report.html and report.md; {} in {}/{PLOTS}/ (PNG and SVG)",
+            shown(&dir),
             plural(report.figures.len(), "chart"),
-            dir.join(PLOTS).display()
+            shown(&dir)
         )?;
     }
     Ok(ExitCode::SUCCESS)
@@ -308,106 +292,49 @@ fn plural(n: usize, noun: &str) -> String {
 /// The run folder's sub-folder of charts.
 const PLOTS: &str = "plots";
 
-/// Writes the charts to `plots/` (removing charts of an earlier run that
-/// this one did not draw), then `report.html` and `report.md`.
-fn write_report(dir: &Path, report: &pipeline::RunReport) -> Result<()> {
-    let plots = dir.join(PLOTS);
-    let keep = write_figures(&plots, &report.figures)?;
-    files::remove_stale(&plots, &["png", "svg"], &keep)?;
-    files::write_named(dir, [("report.html", report.html.as_bytes()), ("report.md", report.markdown.as_bytes())])
-}
-
-fn shard_dir(out: &Path, name: &str, (i, n): (u32, u32)) -> PathBuf {
-    out.join(name).join(format!("shard-{i}-of-{n}"))
-}
-
+/// Writes shard `(i, n)`'s tables and its description, `shard.json`.
 fn write_shard(
-    out: &Path,
+    mut staging: Staging,
     name: &str,
     (i, n): (u32, u32),
     runs: &[ScenarioRun<'_>],
     texts: &[&str],
     tables: &[Tables],
 ) -> Result<ExitCode> {
-    let dir = shard_dir(out, name, (i, n));
-    let mut scenarios = Vec::with_capacity(runs.len());
-    for ((run, text), t) in runs.iter().zip(texts).zip(tables) {
-        files::write_all(&dir.join(&run.scenario.name), &t.files)?;
-        scenarios.push(ShardScenario {
-            name: run.scenario.name.clone(),
-            source: run.source.to_owned(),
-            text_hash: format!("{:016x}", fnv(text.as_bytes())),
-            seed: run.seed,
-            replications: run.replications,
-            replications_done: t.replications,
-            events: t.events,
-            tables: t.files.iter().map(|f| f.name.to_owned()).collect(),
-        });
+    for (run, t) in runs.iter().zip(tables) {
+        for file in &t.files {
+            staging.write(&format!("{}/{}", run.scenario.name, file.name), &file.bytes)?;
+        }
     }
-    let manifest = ShardManifest {
-        clickday_version: env!("CARGO_PKG_VERSION").to_owned(),
-        run: name.to_owned(),
-        run_id: run_id(runs, texts, n),
-        shard: i,
-        shards: n,
-        scenarios,
-    };
+    let manifest = shard::manifest(name, (i, n), runs, texts, tables);
     let mut json = serde_json::to_vec_pretty(&manifest).context("cannot describe the shard")?;
     json.push(b'\n');
-    files::write_all(&dir, &[OutputFile { name: "shard.json", bytes: json }])?;
+    staging.write(shard::SHARD_FILE, &json)?;
+    let dir = staging.commit()?;
+    let parent = dir.parent().map(shown).unwrap_or_default();
     println!(
-        "wrote shard {i} of {n} to {}/; when every shard is done: clickday merge {}/shard-*-of-{n}",
-        dir.display(),
-        out.join(name).display()
+        "wrote shard {i} of {n} to {}/; when every shard is done: clickday merge {parent}/{} --out {parent}",
+        shown(&dir),
+        shard::folder_name(name, (0, n)).replace("-shard-0-", "-shard-*-")
     );
     Ok(ExitCode::SUCCESS)
 }
 
 /// `clickday merge`: combines shards into exactly the output of a run on
-/// one machine.
+/// one machine, after checking that they are the complete, unedited
+/// shards of one run.
 pub fn merge(args: &MergeArgs) -> Result<ExitCode> {
-    let mut manifests: Vec<(PathBuf, ShardManifest)> = Vec::new();
-    for dir in &args.shards {
-        let path = dir.join("shard.json");
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("{} is not a shard (no shard.json)", dir.display()))?;
-        let manifest: ShardManifest = serde_json::from_slice(&bytes)
-            .with_context(|| format!("{} is not a valid shard description", path.display()))?;
-        manifests.push((dir.clone(), manifest));
-    }
-    let Some((_, first)) = manifests.first() else { bail!("merge needs the shard folders to combine") };
-    for (dir, m) in &manifests {
-        if m.run_id != first.run_id || m.shards != first.shards || m.scenarios.len() != first.scenarios.len() {
-            bail!(
-                "{} belongs to a different run (run {} id {}, {} shards) than the first shard (run {} id {}, {} shards); \
-                 merge only the shards of one run",
-                dir.display(),
-                m.run,
-                m.run_id,
-                m.shards,
-                first.run,
-                first.run_id,
-                first.shards
-            );
-        }
-    }
-    let mut seen: Vec<u32> = manifests.iter().map(|(_, m)| m.shard).collect();
-    seen.sort_unstable();
-    let expected: Vec<u32> = (1..=first.shards).collect();
-    if seen != expected {
-        bail!(
-            "the run has {} shards; got shards {:?}: each of 1..={} is needed exactly once",
-            first.shards,
-            seen,
-            first.shards
-        );
-    }
+    let shards = shard::read_shards(&args.shards)?;
+    let first = shards[0].manifest.clone();
     // The scenarios are read again, and must be the ones the shards ran.
     let mut loaded = Vec::with_capacity(first.scenarios.len());
     for s in &first.scenarios {
-        let l = load_one(&s.source).with_context(|| format!("scenario {} of the shards", s.name))?;
-        if format!("{:016x}", fnv(l.text.as_bytes())) != s.text_hash {
-            bail!("{} has changed since the shards ran; merge with the scenario files the shards used", s.source);
+        let l = load_one(&s.source)?;
+        if sha256_hex(l.text.as_bytes()) != s.text_sha256 {
+            return Err(bad(format!(
+                "{} has changed since the shards ran; merge with the scenario files the shards used",
+                one_line(&s.source)
+            )));
         }
         loaded.push(l);
     }
@@ -421,54 +348,23 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode> {
             replications: s.replications,
         })
         .collect();
+    let staging = Staging::prepare(&args.out, &first.run)?;
     let mut merged = Vec::with_capacity(runs.len());
-    for (k, s) in first.scenarios.iter().enumerate() {
-        let mut parts = Vec::with_capacity(manifests.len());
-        for (dir, m) in &manifests {
-            let mut files_of_part = Vec::new();
-            for table in &s.tables {
-                let path = dir.join(&s.name).join(table);
-                let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-                let Some(name) = pipeline::TABLE_NAMES.iter().copied().find(|n| n == table) else {
-                    bail!("{} lists an unknown table {table}", dir.join("shard.json").display());
-                };
-                files_of_part.push(OutputFile { name, bytes });
-            }
-            parts.push(Tables {
-                files: files_of_part,
-                events: m.scenarios[k].events,
-                replications: m.scenarios[k].replications_done,
-            });
-        }
+    for k in 0..runs.len() {
+        let parts = shard::read_tables(&shards, &runs, k)?;
         merged.push(pipeline::merge_tables(&parts)?);
     }
-    finish(&args.out, &first.run, &runs, &merged, !args.no_report)
+    finish(staging, &runs, &merged, !args.no_report)
 }
-
-/// A bad `--set` or `--target`: a usage error (exit status 2).
-#[derive(Debug)]
-pub struct BadOption(pub String);
-
-impl std::fmt::Display for BadOption {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BadOption {}
 
 /// `clickday sweep`.
 pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     let sets: Vec<SetOption> =
-        args.sets.iter().map(|s| sweep::parse_set(s)).collect::<std::result::Result<_, _>>().map_err(BadOption)?;
-    let target = args.target.as_deref().map(sweep::parse_target).transpose().map_err(BadOption)?;
+        args.sets.iter().map(|s| sweep::parse_set(s)).collect::<std::result::Result<_, _>>().map_err(bad)?;
+    let target = args.target.as_deref().map(sweep::parse_target).transpose().map_err(bad)?;
     let variants = sweep::grid(&sets);
     if variants.len() > MAX_VARIANTS {
-        return Err(BadOption(format!(
-            "the grid has {} variants; at most {MAX_VARIANTS} are run at once",
-            variants.len()
-        ))
-        .into());
+        return Err(bad(format!("the grid has {} variants; at most {MAX_VARIANTS} are run at once", variants.len())));
     }
     let source = args.scenario.display().to_string();
     let text = files::read_scenario(&args.scenario)?;
@@ -487,28 +383,34 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
             replications: args.replications.unwrap_or(base.replications),
         })
         .collect();
-    let (tables, interrupted) = simulate(&runs, &pipeline::plan(&runs, None), args.jobs, args.quiet)?;
+    let pairs = pipeline::plan(&runs, None);
+    pipeline::check_plan(&runs, &pairs)
+        .map_err(|e| bad(format!("{} variants × -r {}: {e}", variants.len(), runs[0].replications)))?;
+    let mut staging = Staging::prepare(&args.out, &format!("{}-sweep", base.name))?;
+    let (tables, interrupted) = simulate(&runs, &pairs, args.jobs, args.quiet)?;
     if interrupted {
-        eprintln!("interrupted: the sweep was stopped before every variant finished; nothing was written");
+        eprintln!(
+            "interrupted: the sweep was stopped before every variant finished; nothing written ({} is unchanged)",
+            shown(&staging.target())
+        );
         return Ok(ExitCode::from(EXIT_INTERRUPTED));
     }
     let summaries: Vec<&[u8]> = tables.iter().map(|t| t.get("replications.csv").unwrap_or_default()).collect();
     let estimates: Vec<Vec<Estimate>> =
         summaries.iter().map(|s| clickday::export::long::estimates(s)).collect::<std::result::Result<_, _>>()?;
-    let name = format!("{}-sweep", base.name);
-    let dir = args.out.join(&name);
-    let files = vec![
-        OutputFile { name: "sweep.csv", bytes: sweep::long_csv(&base.name, &sets, &variants, &summaries)? },
-        OutputFile { name: "sweep_summary.csv", bytes: sweep::summary_csv(&base.name, &sets, &variants, &estimates) },
-    ];
-    files::write_all(&dir, &files)?;
-    let mut stdout = std::io::stdout().lock();
-    let shown: Vec<Target> = match &target {
+    staging.write("sweep.csv", &sweep::long_csv(&base.name, &sets, &variants, &summaries)?)?;
+    staging.write("sweep_summary.csv", &sweep::summary_csv(&base.name, &sets, &variants, &estimates))?;
+    let metrics: Vec<Target> = match &target {
         Some(t) => vec![t.clone()],
         None => headline_metrics(base),
     };
-    let charts =
-        if args.no_report { 0 } else { write_sweep_charts(&dir, &base.name, &sets, &variants, &estimates, &shown)? };
+    let charts = if args.no_report {
+        0
+    } else {
+        write_sweep_charts(&mut staging, &base.name, &sets, &variants, &estimates, &metrics)?
+    };
+    let dir = staging.commit()?;
+    let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,
         "{} — {} variants × {} replications, 95% confidence intervals",
@@ -517,7 +419,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
         runs[0].replications
     )?;
     for (k, v) in variants.iter().enumerate() {
-        let cells: Vec<String> = shown
+        let cells: Vec<String> = metrics
             .iter()
             .map(|t| {
                 let cell = t.find(&estimates[k]).map_or("-".into(), |e| clickday::export::estimate_cell(e, 1.0, ""));
@@ -532,9 +434,9 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
             None => writeln!(stdout, "no variant meets {t}")?,
         }
     }
-    writeln!(stdout, "wrote {}/ (sweep.csv, sweep_summary.csv)", dir.display())?;
+    writeln!(stdout, "wrote {}/ (sweep.csv, sweep_summary.csv)", shown(&dir))?;
     if charts > 0 {
-        writeln!(stdout, "{} in {}/ (PNG and SVG)", plural(charts, "sweep chart"), dir.join(PLOTS).display())?;
+        writeln!(stdout, "{} in {}/{PLOTS}/ (PNG and SVG)", plural(charts, "sweep chart"), shown(&dir))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -543,7 +445,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
 /// `plots/sweep-<metric>.png` and `.svg`; returns how many were drawn. A
 /// metric whose values are not numbers for any variant is skipped.
 fn write_sweep_charts(
-    dir: &Path,
+    staging: &mut Staging,
     scenario: &str,
     sets: &[SetOption],
     variants: &[sweep::Variant],
@@ -567,19 +469,17 @@ fn write_sweep_charts(
             Err(e) => return Err(e.into()),
         }
     }
-    write_figures(&dir.join(PLOTS), &figures)?;
+    write_figures(staging, &figures)?;
     Ok(figures.len())
 }
 
-/// Writes each figure as `<stem>.png` and `<stem>.svg` into `dir`;
-/// returns the file names written.
-fn write_figures(dir: &Path, figures: &[report::Figure]) -> Result<Vec<String>> {
-    let named: Vec<(String, &[u8])> = figures
-        .iter()
-        .flat_map(|f| [(format!("{}.png", f.stem), f.png.as_slice()), (format!("{}.svg", f.stem), f.svg.as_bytes())])
-        .collect();
-    files::write_named(dir, named.iter().map(|(n, b)| (n.as_str(), *b)))?;
-    Ok(named.into_iter().map(|(n, _)| n).collect())
+/// Writes each figure as `plots/<stem>.png` and `plots/<stem>.svg`.
+fn write_figures(staging: &mut Staging, figures: &[report::Figure]) -> Result<()> {
+    for f in figures {
+        staging.write(&format!("{PLOTS}/{}.png", f.stem), &f.png)?;
+        staging.write(&format!("{PLOTS}/{}.svg", f.stem), f.svg.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Most variants one sweep runs.

@@ -3,36 +3,21 @@
 //! load as its agents' schedule.
 //!
 //! Everything typed on the command line is checked here, and any bad
-//! input becomes a [`BadInput`] error: one line, exit status 2.
+//! input becomes a [`BadInput`](crate::bad_input::BadInput) error: one line, exit status 2.
 
+use crate::bad_input::bad;
 use crate::cli::{PlanFrom, StaffArgs};
 use crate::files;
 use anyhow::{Context, Result};
 use clickday::staffing::{self, Method, Plan, StaffingProblem, Target, VerifiedInterval};
 use clickday::units::{ClockTime, Seconds, clock_label, format_duration, parse_duration};
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Largest demand file accepted.
 const MAX_DEMAND_BYTES: u64 = 256 * 1024 * 1024;
-
-/// Input the user can fix: printed as one line, exit status 2.
-#[derive(Debug)]
-pub struct BadInput(pub String);
-
-impl fmt::Display for BadInput {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BadInput {}
-
-fn bad(message: impl Into<String>) -> anyhow::Error {
-    BadInput(message.into()).into()
-}
 
 /// A duration with a unit, as everywhere in clickday.
 fn duration(flag: &str, text: &str) -> Result<Seconds> {
@@ -88,15 +73,7 @@ fn demand(args: &StaffArgs) -> Result<staffing::DemandSeries> {
 }
 
 fn read_demand(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path).map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
-    if !meta.is_file() {
-        return Err(bad(format!("{} is not a file", path.display())));
-    }
-    if meta.len() > MAX_DEMAND_BYTES {
-        return Err(bad(format!("{} is {} bytes; at most {MAX_DEMAND_BYTES} are read", path.display(), meta.len())));
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|_| bad(format!("{} is not UTF-8 text", path.display())))
+    files::read_text(path, MAX_DEMAND_BYTES, "--calls-csv")
 }
 
 /// Turns the arguments into a staffing problem, the calls and the start.

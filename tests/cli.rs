@@ -68,6 +68,6 @@ fn a_missing_scenario_file_is_an_error_naming_the_path() {
     clickday()
         .args(["run", "no/such/file.toml"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("no/such/file.toml").and(predicate::str::contains("panicked").not()));
 }

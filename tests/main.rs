@@ -5,6 +5,7 @@ mod conservation;
 mod contact;
 mod determinism;
 mod launch;
+mod output_folders;
 mod report;
 mod runs;
 mod scenario_errors;

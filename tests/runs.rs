@@ -65,15 +65,17 @@ fn shards_merge_into_exactly_the_unsharded_output() {
             .assert()
             .success();
     }
-    let run = parts.join("rdc-2019-04-sms-wave-comparison");
     clickday()
         .arg("merge")
-        .args((1..=3).map(|i| run.join(format!("shard-{i}-of-3"))))
+        .args((1..=3).map(|i| parts.join(format!("rdc-2019-04-sms-wave-comparison-shard-{i}-of-3"))))
         .arg("--out")
         .arg(&parts)
         .assert()
         .success();
-    assert!(tree(&whole) == tree(&parts), "merged output differs from the unsharded run");
+    let run = "rdc-2019-04-sms-wave-comparison";
+    let merged = tree(&parts.join(run));
+    assert!(merged.iter().any(|(p, _)| p == "manifest.json") && merged.len() >= 20, "{} files", merged.len());
+    assert!(tree(&whole.join(run)) == merged, "merged output differs from the unsharded run");
 }
 
 #[test]
@@ -89,12 +91,12 @@ fn merging_shards_of_different_runs_is_refused() {
     }
     clickday()
         .arg("merge")
-        .arg(dir.path().join("1/mixed/shard-1-of-2"))
-        .arg(dir.path().join("2/mixed/shard-2-of-2"))
+        .arg(dir.path().join("1/mixed-shard-1-of-2"))
+        .arg(dir.path().join("2/mixed-shard-2-of-2"))
         .arg("--out")
         .arg(dir.path())
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("belongs to a different run").and(predicate::str::contains("panicked").not()));
 }
 
@@ -170,21 +172,30 @@ fn a_sweep_runs_the_grid_and_names_the_cheapest_variant_meeting_the_target() {
 #[test]
 fn a_run_writes_its_charts_and_a_report_naming_every_scenario_and_replaces_stale_charts() {
     let dir = tempfile::tempdir().unwrap();
-    let run_dir = dir.path().join("rdc-2019-04-sms-wave-comparison");
-    let stale = run_dir.join("plots/outage.png");
-    std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
-    std::fs::write(&stale, b"from an older run").unwrap();
+    let run_dir = dir.path().join("study");
+    // An earlier run under the same name drew charts of a queueing
+    // network, which this run does not draw.
     clickday()
-        .args(["run", "-r", "3", "-q", "--out"])
+        .args(["run", "-r", "2", "-q", "--name", "study", "--out"])
+        .arg(dir.path())
+        .arg("scenarios/mmc-call-center.toml")
+        .assert()
+        .success();
+    let stale = run_dir.join("plots/station-queue.png");
+    assert!(stale.exists());
+    clickday()
+        .args(["run", "-r", "3", "-q", "--name", "study", "--out"])
         .arg(dir.path())
         .args(PAIR)
         .assert()
         .success()
         .stdout(predicate::str::contains("report: ").and(predicate::str::contains("report.html")));
     assert!(!stale.exists(), "a chart this run did not draw was left behind");
+    assert!(!run_dir.join("intervals.csv").exists(), "a table of the earlier run was left behind");
     let html = String::from_utf8(read(&run_dir.join("report.html"))).unwrap();
     for name in ["rdc-2019-04-sms-wave", "rdc-2019-04-sms-wave-staffed"] {
         assert!(html.contains(&format!("id=\"scenario-{name}\"")), "no section for {name}");
+        assert!(run_dir.join(name).join("summary.csv").exists(), "no tables for {name}");
     }
     assert!(html.contains("Differences from the baseline"));
     assert!(!html.contains("<script") && !html.contains(" src=") && !html.contains("href=\"http"), "fetches");
@@ -211,7 +222,7 @@ fn no_report_writes_only_the_tables() {
         .stdout(predicate::str::contains("report:").not());
     let names: Vec<String> = tree(dir.path()).into_iter().map(|(p, _)| p).collect();
     assert!(names.iter().any(|n| n.ends_with("summary.csv")), "{names:?}");
-    assert!(names.iter().all(|n| n.ends_with(".csv") || n.ends_with("run.json")), "{names:?}");
+    assert!(names.iter().all(|n| n.ends_with(".csv") || n.ends_with(".json")), "{names:?}");
 }
 
 #[test]

@@ -86,6 +86,26 @@ pub fn by_replication(table: &str, parts: &[&[u8]]) -> Result<Vec<u8>, TableErro
     Ok(crate::export::csv_bytes(w))
 }
 
+/// The replication indices a per-replication table holds (its second
+/// column), each once, in the order they first appear.
+pub fn replications_in(table: &str, bytes: &[u8]) -> Result<Vec<u64>, TableError> {
+    let mut out: Vec<u64> = Vec::new();
+    let mut r = reader(bytes);
+    r.headers().map_err(|e| malformed(table, &e))?;
+    for record in r.records() {
+        let record = record.map_err(|e| malformed(table, &e))?;
+        let replication: u64 = record.get(1).and_then(|v| v.parse().ok()).ok_or_else(|| TableError::Malformed {
+            table: table.into(),
+            line: record.position().map_or(0, |p| p.line()),
+            message: "the second column must be the replication index".into(),
+        })?;
+        if out.last() != Some(&replication) && !out.contains(&replication) {
+            out.push(replication);
+        }
+    }
+    Ok(out)
+}
+
 /// `(replication, scope, metric, value)` rows of a long-form summary, in
 /// file order.
 pub fn rows(table: &[u8]) -> Result<Vec<(u64, String, String, f64)>, TableError> {

@@ -66,6 +66,33 @@ impl Scenario {
             Model::Contact(center) => center.run,
         }
     }
+
+    /// Interval rows one replication's time series hold: one per interval
+    /// for the whole model plus one per part (tier, station, channel).
+    pub fn interval_rows_per_replication(&self) -> f64 {
+        let run = self.run();
+        let parts = match &self.model {
+            Model::Network(net) => net.stations.len() + 1,
+            Model::LaunchDay(day) => day.tiers.len() + 1,
+            Model::Contact(center) => usize::from(center.phone.is_some()) + usize::from(center.social.is_some()),
+        };
+        (run.duration / run.interval).ceil() * parts as f64
+    }
+}
+
+/// Whether `name` can name an output folder: one path component that
+/// cannot climb out of the output folder or hide in it.
+pub fn check_folder_name(name: &str) -> Result<(), String> {
+    let ok = (1..=100).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "must be 1 to 100 letters, digits, '-', '_' or '.', starting with a letter or digit (it names a folder); got {name:?}"
+        ))
+    }
 }
 
 /// Parses and validates the scenario `text`, read from `file` (the name is
