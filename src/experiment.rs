@@ -57,6 +57,24 @@ pub struct Estimate {
     /// Mean and Student-t interval over the replications where the metric
     /// was defined (a replication with no waits has no wait percentile).
     pub ci: ConfidenceInterval,
+    /// Whether every replication gave a whole number (a count), so the
+    /// mean is shown as one.
+    pub whole: bool,
+}
+
+impl Estimate {
+    /// The estimate of a metric from its value in each replication
+    /// (NaN where it was not defined).
+    pub fn from_values(scope: impl Into<String>, metric: impl Into<String>, values: impl Iterator<Item = f64>) -> Self {
+        let defined: Vec<f64> = values.filter(|v| v.is_finite()).collect();
+        let whole = !defined.is_empty() && defined.iter().all(|v| v.fract() == 0.0);
+        Estimate {
+            scope: scope.into(),
+            metric: metric.into(),
+            ci: ConfidenceInterval::student_t(&defined, CONFIDENCE_LEVEL),
+            whole,
+        }
+    }
 }
 
 /// The scope name used for network-wide figures.
@@ -69,20 +87,12 @@ pub fn estimate(results: &[ReplicationResult]) -> Vec<Estimate> {
     for (i, station) in first.stations.iter().enumerate() {
         let rows: Vec<[f64; 24]> = results.iter().map(|r| r.stations[i].values()).collect();
         for (m, metric) in StationSummary::METRICS.iter().enumerate() {
-            out.push(Estimate {
-                scope: station.name.clone(),
-                metric: (*metric).into(),
-                ci: interval(rows.iter().map(|v| v[m])),
-            });
+            out.push(Estimate::from_values(station.name.clone(), *metric, rows.iter().map(|v| v[m])));
         }
     }
     let rows: Vec<[f64; 10]> = results.iter().map(|r| r.network.values()).collect();
     for (m, metric) in NetworkSummary::METRICS.iter().enumerate() {
-        out.push(Estimate {
-            scope: NETWORK_SCOPE.into(),
-            metric: (*metric).into(),
-            ci: interval(rows.iter().map(|v| v[m])),
-        });
+        out.push(Estimate::from_values(NETWORK_SCOPE, *metric, rows.iter().map(|v| v[m])));
     }
     out
 }
@@ -90,10 +100,4 @@ pub fn estimate(results: &[ReplicationResult]) -> Vec<Estimate> {
 /// The estimate for `scope` and `metric`, if present.
 pub fn find<'e>(estimates: &'e [Estimate], scope: &str, metric: &str) -> Option<&'e Estimate> {
     estimates.iter().find(|e| e.scope == scope && e.metric == metric)
-}
-
-/// The mean and Student-t interval of the finite values among `values`.
-pub fn interval(values: impl Iterator<Item = f64>) -> ConfidenceInterval {
-    let defined: Vec<f64> = values.filter(|v| v.is_finite()).collect();
-    ConfidenceInterval::student_t(&defined, CONFIDENCE_LEVEL)
 }

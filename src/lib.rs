@@ -49,4 +49,5 @@ pub mod staffing;
 pub mod stats;
 pub mod sweep;
 pub mod units;
+pub mod verdict;
 pub mod verification;

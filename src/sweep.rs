@@ -307,6 +307,7 @@ mod tests {
                 scope: "portal".into(),
                 metric: "availability".into(),
                 ci: ConfidenceInterval::student_t(&[mean, mean], 0.95),
+                whole: false,
             }]
         };
         let estimates = [est(0.99), est(0.5), est(0.95)];
@@ -327,6 +328,7 @@ mod tests {
                 scope: "portal".into(),
                 metric: "availability".into(),
                 ci: ConfidenceInterval::student_t(&[mean, mean + 0.1], 0.95),
+                whole: false,
             }]
         };
         // Grid order: (10/s,1) (10/s,2) (5/s,1) (5/s,2).

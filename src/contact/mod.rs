@@ -51,7 +51,7 @@ pub use schedule::{Break, Repeat, Shift, StaffChange, StaffSchedule, WorkingCale
 
 use crate::dist::TimeDistribution;
 use crate::engine::{RngStreams, RunLength};
-use crate::experiment::{Estimate, interval};
+use crate::experiment::Estimate;
 use crate::network::MAX_PRIORITY_LEVELS;
 use crate::units::{PerSecond, Seconds};
 
@@ -447,11 +447,7 @@ pub fn estimate(results: &[ContactResult]) -> Vec<Estimate> {
         let rows: Vec<[f64; 27]> =
             results.iter().filter_map(|r| r.phone.as_ref()).map(|p| p.summary.values()).collect();
         for (m, metric) in PhoneSummary::METRICS.iter().enumerate() {
-            out.push(Estimate {
-                scope: PHONE_SCOPE.into(),
-                metric: (*metric).into(),
-                ci: interval(rows.iter().map(|v| v[m])),
-            });
+            out.push(Estimate::from_values(PHONE_SCOPE, *metric, rows.iter().map(|v| v[m])));
         }
         reason_estimates(&mut out, PHONE_SCOPE, &phone.reasons, results, |r| r.phone.as_ref().map(|p| &p.reasons));
     }
@@ -459,11 +455,7 @@ pub fn estimate(results: &[ContactResult]) -> Vec<Estimate> {
         let rows: Vec<[f64; 22]> =
             results.iter().filter_map(|r| r.social.as_ref()).map(|s| s.summary.values()).collect();
         for (m, metric) in SocialSummary::METRICS.iter().enumerate() {
-            out.push(Estimate {
-                scope: SOCIAL_SCOPE.into(),
-                metric: (*metric).into(),
-                ci: interval(rows.iter().map(|v| v[m])),
-            });
+            out.push(Estimate::from_values(SOCIAL_SCOPE, *metric, rows.iter().map(|v| v[m])));
         }
         reason_estimates(&mut out, SOCIAL_SCOPE, &social.reasons, results, |r| r.social.as_ref().map(|s| &s.reasons));
     }
@@ -483,11 +475,7 @@ fn reason_estimates(
     for (i, reason) in reasons.iter().enumerate() {
         let rows: Vec<[f64; 4]> = results.iter().filter_map(|r| pick(r).map(|v| v[i].values())).collect();
         for (m, metric) in ReasonSummary::METRICS.iter().enumerate() {
-            out.push(Estimate {
-                scope: format!("{channel}:{}", reason.name),
-                metric: (*metric).into(),
-                ci: interval(rows.iter().map(|v| v[m])),
-            });
+            out.push(Estimate::from_values(format!("{channel}:{}", reason.name), *metric, rows.iter().map(|v| v[m])));
         }
     }
 }

@@ -142,8 +142,8 @@ pub fn estimates(table: &[u8]) -> Result<Vec<Estimate>, TableError> {
     Ok(order
         .into_iter()
         .map(|key| {
-            let defined: Vec<f64> = values[&key].iter().copied().filter(|v| v.is_finite()).collect();
-            Estimate { scope: key.0, metric: key.1, ci: ConfidenceInterval::student_t(&defined, CONFIDENCE_LEVEL) }
+            let values = values[&key].iter().copied();
+            Estimate::from_values(key.0, key.1, values)
         })
         .collect())
 }

@@ -472,10 +472,12 @@ pub fn estimate(results: &[LaunchResult]) -> Vec<crate::experiment::Estimate> {
         .metrics
         .iter()
         .enumerate()
-        .map(|(i, (name, _))| crate::experiment::Estimate {
-            scope: PORTAL_SCOPE.into(),
-            metric: name.clone(),
-            ci: crate::experiment::interval(results.iter().map(|r| r.summary.metrics[i].1)),
+        .map(|(i, (name, _))| {
+            crate::experiment::Estimate::from_values(
+                PORTAL_SCOPE,
+                name.clone(),
+                results.iter().map(|r| r.summary.metrics[i].1),
+            )
         })
         .collect()
 }

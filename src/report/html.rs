@@ -629,6 +629,7 @@ mod tests {
             scope: "portal".into(),
             metric: metric.into(),
             ci: crate::stats::ConfidenceInterval::student_t(&[1.0, 2.0], 0.95),
+            whole: false,
         };
         let estimates =
             [est("applications_by_08:30"), est("availability"), est("applications_by_d2_01:00"), est("applications")];

@@ -1,0 +1,271 @@
+//! The one way clickday writes a number for people: the terminal table,
+//! the HTML report, the Markdown summary and the sweep lines all call
+//! here, so "92.1% ± 0.4 pp" reads the same everywhere.
+//!
+//! A figure is written as what it is: counts as whole numbers with
+//! thousands grouped, shares in percent (their differences in percentage
+//! points), durations in seconds, minutes or hours, clock times as clock
+//! times ("09:12", "2 Apr 01:00"), never decimal hours. An interval never
+//! leaves the quantity's possible range: where Student's t would cross a
+//! bound (a negative count, a share above 100%), the interval is cut at
+//! the bound and written as a range, so the cut shows.
+
+use super::Measure;
+use crate::stats::ConfidenceInterval;
+use crate::units::{Date, Seconds};
+
+/// Decimals that show a half-width `h` to two significant digits, and the
+/// mean to the same precision but to no more than four significant digits
+/// (a very narrow interval does not make the last digits worth reading);
+/// three significant digits of the mean when `h` is unknown.
+pub fn decimals(mean: f64, h: f64) -> usize {
+    let magnitude = |v: f64| v.abs().log10().floor();
+    let digits = match (h.is_finite() && h > 0.0, mean.is_finite() && mean != 0.0) {
+        (true, true) => (1.0 - magnitude(h)).min(3.0 - magnitude(mean)),
+        (true, false) => 1.0 - magnitude(h),
+        (false, true) => 2.0 - magnitude(mean),
+        (false, false) => 0.0,
+    };
+    digits.clamp(0.0, 6.0) as usize
+}
+
+/// A number with `digits` decimals, thousands grouped by commas, and a
+/// true minus sign; "–" for an undefined value.
+pub fn grouped(v: f64, digits: usize) -> String {
+    if !v.is_finite() {
+        return if v.is_nan() {
+            "–".into()
+        } else if v > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        };
+    }
+    let text = format!("{:.digits$}", v.abs());
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    let zero = text.chars().all(|c| c == '0' || c == '.');
+    if v < 0.0 && !zero { format!("−{out}") } else { out }
+}
+
+/// A plain number, three significant digits or the integer part.
+pub fn number(v: f64) -> String {
+    grouped(v, decimals(v, f64::NAN))
+}
+
+/// A clock time of simulated time `t` (seconds since midnight of the start
+/// day): "09:12" on the first day, "2 Apr 01:00" later with a start date,
+/// "day 2 01:00" without one.
+pub fn clock(t: Seconds, start_date: Option<Date>) -> String {
+    let total = (t.max(0.0) / 60.0).round() as i64;
+    let (day, h, m) = (total / 1440, (total / 60) % 24, total % 60);
+    if day == 0 {
+        return format!("{h:02}:{m:02}");
+    }
+    match start_date {
+        Some(date) => {
+            let d = date.plus_days(day);
+            format!("{} {} {h:02}:{m:02}", d.day, MONTHS[(d.month as usize).clamp(1, 12) - 1])
+        }
+        None => format!("day {} {h:02}:{m:02}", day + 1),
+    }
+}
+
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// A duration for people: "0.42 s", "57 s", "12 min", "1 h 42 min",
+/// "2 d 3 h".
+pub fn duration(seconds: Seconds) -> String {
+    let s = seconds.abs();
+    let sign = if seconds < 0.0 { "−" } else { "" };
+    if !s.is_finite() {
+        return grouped(seconds, 0);
+    }
+    let text = if s < 90.0 {
+        format!("{} s", grouped(s, decimals(s, f64::NAN).min(2)))
+    } else if s < 3600.0 - 30.0 {
+        format!("{} min", (s / 60.0).round())
+    } else if s < 86_400.0 - 1800.0 {
+        let minutes = (s / 60.0).round() as i64;
+        match minutes % 60 {
+            0 => format!("{} h", minutes / 60),
+            m => format!("{} h {m:02} min", minutes / 60),
+        }
+    } else {
+        let hours = (s / 3600.0).round() as i64;
+        match hours % 24 {
+            0 => format!("{} d", hours / 24),
+            h => format!("{} d {h} h", hours / 24),
+        }
+    };
+    format!("{sign}{text}")
+}
+
+/// One value of a measure, as people read it.
+pub fn value(measure: Measure, v: f64, start_date: Option<Date>) -> String {
+    if !v.is_finite() {
+        return grouped(v, 0);
+    }
+    match measure {
+        Measure::Count => grouped(v.round(), 0),
+        Measure::Share | Measure::ReplicationShare => {
+            format!("{}%", grouped(v * 100.0, decimals(v * 100.0, f64::NAN).min(1)))
+        }
+        Measure::Seconds => duration(v),
+        Measure::Clock => clock(v, start_date),
+        Measure::Rate => format!("{}/s", number(v)),
+        Measure::Number => number(v),
+    }
+}
+
+/// An estimate across replications: "339,005 ± 452", "92.1% ± 0.4 pp",
+/// "57 s ± 1.0 s", "09:12 ± 8 min", "3 of 10 replications"; `None` when
+/// no replication defined it (the caller says why, e.g. "none due yet").
+/// Where the interval would leave the possible range it is cut there and
+/// written as a range: "9 (0 to 20)".
+pub fn estimate(
+    measure: Measure,
+    ci: &ConfidenceInterval,
+    start_date: Option<Date>,
+    duration_s: f64,
+) -> Option<String> {
+    if ci.n == 0 || !ci.mean.is_finite() {
+        return None;
+    }
+    if measure == Measure::ReplicationShare {
+        let k = (ci.mean * ci.n as f64).round() as u64;
+        return Some(format!("{k} of {} replications", ci.n));
+    }
+    let (low_bound, high_bound) = measure.range(duration_s);
+    let h = ci.half_width;
+    if !h.is_finite() {
+        return Some(value(measure, ci.mean, start_date));
+    }
+    let (low, high) = (ci.mean - h, ci.mean + h);
+    if low < low_bound || high > high_bound {
+        let (low, high) = (low.max(low_bound), high.min(high_bound));
+        return Some(format!(
+            "{} ({} to {})",
+            value(measure, ci.mean, start_date),
+            value(measure, low, start_date),
+            value(measure, high, start_date)
+        ));
+    }
+    Some(match measure {
+        Measure::Count => {
+            format!("{} ± {}", grouped(ci.mean.round(), 0), grouped(h.round().max(if h > 0.0 { 1.0 } else { 0.0 }), 0))
+        }
+        Measure::Share => {
+            let (m, hw) = (ci.mean * 100.0, h * 100.0);
+            let d = decimals(m, hw).min(1);
+            format!("{}% ± {} pp", grouped(m, d), grouped(hw, d))
+        }
+        Measure::Seconds => format!("{} ± {}", duration(ci.mean), duration(h)),
+        Measure::Clock => format!("{} ± {}", clock(ci.mean, start_date), duration(h)),
+        Measure::Rate => {
+            let d = decimals(ci.mean, h);
+            format!("{} ± {}/s", grouped(ci.mean, d), grouped(h, d))
+        }
+        Measure::Number | Measure::ReplicationShare => {
+            let d = decimals(ci.mean, h);
+            format!("{} ± {}", grouped(ci.mean, d), grouped(h, d))
+        }
+    })
+}
+
+/// A paired difference (scenario minus baseline) with its half-width:
+/// "+1,234 ± 56", "+3.2 pp ± 0.5 pp", "−12 min ± 3 min" (a difference of
+/// clock times is a duration: later is positive).
+pub fn difference(measure: Measure, mean: f64, half_width: f64) -> String {
+    if !mean.is_finite() {
+        return "–".into();
+    }
+    let sign = |v: f64, text: String| if v > 0.0 && !text.starts_with('0') { format!("+{text}") } else { text };
+    let h_known = half_width.is_finite();
+    match measure {
+        Measure::Count => {
+            let m = grouped(mean.round(), 0);
+            let text = sign(mean.round(), m);
+            if h_known { format!("{text} ± {}", grouped(half_width.round(), 0)) } else { text }
+        }
+        Measure::Share | Measure::ReplicationShare => {
+            let (m, hw) = (mean * 100.0, half_width * 100.0);
+            let d = decimals(m, hw).min(1);
+            let text = sign(m, format!("{} pp", grouped(m, d)));
+            if h_known { format!("{text} ± {} pp", grouped(hw, d)) } else { text }
+        }
+        Measure::Seconds | Measure::Clock => {
+            let text = sign(mean, duration(mean));
+            if h_known { format!("{text} ± {}", duration(half_width)) } else { text }
+        }
+        Measure::Rate | Measure::Number => {
+            let d = decimals(mean, half_width);
+            let unit = if measure == Measure::Rate { "/s" } else { "" };
+            let text = sign(mean, format!("{}{unit}", grouped(mean, d)));
+            if h_known { format!("{text} ± {}{unit}", grouped(half_width, d)) } else { text }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ci(mean: f64, half_width: f64, n: usize) -> ConfidenceInterval {
+        ConfidenceInterval { mean, lower: mean - half_width, upper: mean + half_width, half_width, n, level: 0.95 }
+    }
+
+    #[test]
+    fn counts_are_whole_numbers_and_intervals_stay_at_or_above_zero() {
+        assert_eq!(estimate(Measure::Count, &ci(339_005.2, 452.4, 10), None, 1.0).unwrap(), "339,005 ± 452");
+        assert_eq!(estimate(Measure::Count, &ci(9.33, 11.2, 3), None, 1.0).unwrap(), "9 (0 to 21)");
+        assert_eq!(estimate(Measure::Count, &ci(0.0, 0.0, 3), None, 1.0).unwrap(), "0 ± 0");
+    }
+
+    #[test]
+    fn shares_read_in_percent_with_percentage_points_and_stay_within_0_and_100() {
+        assert_eq!(estimate(Measure::Share, &ci(0.921, 0.004, 10), None, 1.0).unwrap(), "92.1% ± 0.4 pp");
+        assert_eq!(estimate(Measure::Share, &ci(0.995, 0.02, 10), None, 1.0).unwrap(), "99.5% (97.5% to 100%)");
+        assert_eq!(difference(Measure::Share, 0.032, 0.005), "+3.2 pp ± 0.5 pp");
+        assert_eq!(difference(Measure::Share, -0.1, 0.02), "−10.0 pp ± 2.0 pp");
+    }
+
+    #[test]
+    fn a_share_with_nothing_to_count_is_no_figure() {
+        assert_eq!(estimate(Measure::Share, &ci(f64::NAN, f64::NAN, 0), None, 1.0), None);
+    }
+
+    #[test]
+    fn clock_times_are_clock_times_never_decimal_hours() {
+        let date = Date::parse("2020-04-01").ok();
+        assert_eq!(clock(9.0 * 3600.0 + 12.0 * 60.0, date), "09:12");
+        assert_eq!(clock(25.0 * 3600.0, date), "2 Apr 01:00");
+        assert_eq!(clock(25.0 * 3600.0, None), "day 2 01:00");
+        assert_eq!(estimate(Measure::Clock, &ci(33_120.0, 480.0, 10), date, 90_000.0).unwrap(), "09:12 ± 8 min");
+        assert_eq!(difference(Measure::Clock, 3900.0, 480.0), "+1 h 05 min ± 8 min");
+    }
+
+    #[test]
+    fn durations_pick_their_unit() {
+        assert_eq!(duration(0.42), "0.42 s");
+        assert_eq!(duration(57.1), "57.1 s");
+        assert_eq!(duration(720.0), "12 min");
+        assert_eq!(duration(6120.0), "1 h 42 min");
+        assert_eq!(duration(3.0 * 86_400.0 + 7200.0), "3 d 2 h");
+    }
+
+    #[test]
+    fn per_replication_verdicts_count_replications() {
+        assert_eq!(estimate(Measure::ReplicationShare, &ci(0.3, 0.35, 10), None, 1.0).unwrap(), "3 of 10 replications");
+    }
+}

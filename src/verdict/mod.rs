@@ -1,0 +1,509 @@
+//! The verdicts a reader takes away from a run, defined once: what each
+//! counts (its label), what kind of quantity it is (which fixes how it is
+//! written and its possible range), which direction is better, and the
+//! smallest difference that matters in practice. The terminal table, the
+//! HTML report and the Markdown summary all read these definitions, so a
+//! figure is labelled and written the same way wherever it appears.
+
+pub mod format;
+
+use crate::experiment::Estimate;
+use crate::report::PairedDifference;
+use crate::units::Date;
+
+/// What kind of quantity a metric is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// A number of things (people, requests, minutes): whole, at least 0.
+    Count,
+    /// A share of something, 0 to 1; written in percent.
+    Share,
+    /// A span of time in seconds, at least 0.
+    Seconds,
+    /// A moment of the run: seconds since midnight of the start day.
+    Clock,
+    /// Events per second, at least 0.
+    Rate,
+    /// The share of replications in which a yes-or-no verdict holds.
+    ReplicationShare,
+    /// Any other number.
+    Number,
+}
+
+impl Measure {
+    /// The values the quantity can take, for a run of `duration_s`.
+    pub fn range(self, duration_s: f64) -> (f64, f64) {
+        match self {
+            Measure::Count | Measure::Seconds | Measure::Rate => (0.0, f64::INFINITY),
+            Measure::Share | Measure::ReplicationShare => (0.0, 1.0),
+            Measure::Clock => (0.0, duration_s),
+            Measure::Number => (f64::NEG_INFINITY, f64::INFINITY),
+        }
+    }
+}
+
+/// Which way a verdict is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    /// More is better (applications, availability).
+    Higher,
+    /// Less is better (outage minutes, people exposed).
+    Lower,
+    /// Neither: the figure describes, it does not judge.
+    Neither,
+}
+
+/// The smallest difference from the baseline that matters to a planner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Practical {
+    /// In the verdict's own units (people, minutes as seconds, a share).
+    Absolute(f64),
+    /// As a share of the baseline's value.
+    Relative(f64),
+}
+
+/// A headline verdict.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Verdict {
+    /// The scope of the metric (`portal`, `phone`, a station's name, or
+    /// `*` for every station).
+    pub scope: &'static str,
+    /// The metric, or a prefix ending in `*` for a family
+    /// (`applications_by_*`).
+    pub metric: &'static str,
+    /// What it counts, as the reader reads it; a family's label is followed
+    /// by the rest of the metric's name ("applications by 08:30").
+    pub label: &'static str,
+    /// Kind of quantity.
+    pub measure: Measure,
+    /// Which way is better.
+    pub better: Better,
+    /// The smallest difference that matters.
+    pub practical: Practical,
+    /// What to write when no replication has the figure, e.g. "no outage".
+    pub none: &'static str,
+    /// Whether it belongs to the scorecard, the first table of a report.
+    pub scorecard: bool,
+}
+
+const fn v(
+    scope: &'static str,
+    metric: &'static str,
+    label: &'static str,
+    measure: Measure,
+    better: Better,
+    practical: Practical,
+    none: &'static str,
+) -> Verdict {
+    Verdict { scope, metric, label, measure, better, practical, none, scorecard: false }
+}
+
+const fn card(verdict: Verdict) -> Verdict {
+    Verdict { scorecard: true, ..verdict }
+}
+
+use Better::{Higher, Lower, Neither};
+use Measure::{Clock, Count, Rate, ReplicationShare, Seconds, Share};
+use Practical::{Absolute, Relative};
+
+/// A launch day's verdicts, in reading order.
+pub const LAUNCH: &[Verdict] = &[
+    card(v("portal", "applications", "applications completed", Count, Higher, Relative(0.01), "none")),
+    v("portal", "applications_by_*", "applications completed by", Count, Higher, Relative(0.01), "none"),
+    card(v(
+        "portal",
+        "clock_of_application_*",
+        "clock time of application no.",
+        Clock,
+        Lower,
+        Absolute(600.0),
+        "not reached",
+    )),
+    v(
+        "portal",
+        "share_of_applicants_done_by_*",
+        "share of arrived applicants done by",
+        Share,
+        Higher,
+        Absolute(0.01),
+        "nobody arrived",
+    ),
+    v(
+        "portal",
+        "peak_applications_per_s",
+        "peak applications completed per second",
+        Rate,
+        Neither,
+        Relative(0.05),
+        "none",
+    ),
+    card(v(
+        "portal",
+        "availability",
+        "availability (share of requests answered ok)",
+        Share,
+        Higher,
+        Absolute(0.01),
+        "no requests",
+    )),
+    card(v(
+        "portal",
+        "minutes_availability_below_50pct",
+        "minutes with availability below 50%",
+        Count,
+        Lower,
+        Absolute(10.0),
+        "none",
+    )),
+    v(
+        "portal",
+        "minutes_availability_below_90pct",
+        "minutes with availability below 90%",
+        Count,
+        Lower,
+        Absolute(10.0),
+        "none",
+    ),
+    v(
+        "portal",
+        "overload_onset_s",
+        "overload onset: new demand first above capacity",
+        Clock,
+        Higher,
+        Absolute(600.0),
+        "never overloaded",
+    ),
+    card(v(
+        "portal",
+        "outage_onset_s",
+        "outage onset: availability first below 50% for a sustained window",
+        Clock,
+        Higher,
+        Absolute(600.0),
+        "no outage",
+    )),
+    v("portal", "recovery_after_*", "time to recover after", Seconds, Lower, Absolute(600.0), "not recovered"),
+    v("portal", "recovered_at_s", "recovered for good at", Clock, Lower, Absolute(600.0), "not recovered"),
+    v(
+        "portal",
+        "recovered_by_end",
+        "replications recovered by the end",
+        ReplicationShare,
+        Higher,
+        Absolute(0.1),
+        "none",
+    ),
+    card(v(
+        "portal",
+        "metastable",
+        "replications down after the trigger passed (metastable)",
+        ReplicationShare,
+        Lower,
+        Absolute(0.1),
+        "none",
+    )),
+    card(v(
+        "portal",
+        "worst_p95_s",
+        "worst p95 latency of answered requests",
+        Seconds,
+        Lower,
+        Relative(0.1),
+        "no answers",
+    )),
+    v(
+        "portal",
+        "wasted_work_share",
+        "wasted work (share of origin work for clients who had left)",
+        Share,
+        Lower,
+        Absolute(0.02),
+        "no work",
+    ),
+    card(v(
+        "portal",
+        "people_exposed",
+        "people whose personal page was shown to someone else",
+        Count,
+        Lower,
+        Absolute(1.0),
+        "none",
+    )),
+    v(
+        "portal",
+        "people_shown_others_data",
+        "people shown someone else's personal page",
+        Count,
+        Lower,
+        Absolute(1.0),
+        "none",
+    ),
+    card(v("portal", "applicants_given_up", "applicants who gave up", Count, Lower, Relative(0.01), "none")),
+    card(v(
+        "portal",
+        "room_wait_mean_s",
+        "mean time in the waiting room (of those admitted)",
+        Seconds,
+        Lower,
+        Relative(0.1),
+        "nobody waited",
+    )),
+    v("portal", "room_wait_p95_s", "p95 time in the waiting room", Seconds, Lower, Relative(0.1), "nobody waited"),
+    v("portal", "room_wait_max_s", "longest time in the waiting room", Seconds, Lower, Relative(0.1), "nobody waited"),
+    v(
+        "portal",
+        "max_in_waiting_room",
+        "most people in the waiting room at once",
+        Count,
+        Neither,
+        Relative(0.1),
+        "none",
+    ),
+    v("portal", "room_left", "people who left the waiting room before admission", Count, Lower, Relative(0.05), "none"),
+    v("portal", "contacts_phone", "phone calls the portal's failures generated", Count, Lower, Relative(0.05), "none"),
+    v(
+        "portal",
+        "contacts_social",
+        "social posts the portal's failures generated",
+        Count,
+        Lower,
+        Relative(0.05),
+        "none",
+    ),
+    card(v(
+        "phone",
+        "service_level",
+        "phone: calls answered within target (of calls answered or abandoned)",
+        Share,
+        Higher,
+        Absolute(0.02),
+        "no calls",
+    )),
+    card(v("phone", "never_answered", "phone: callers never answered", Count, Lower, Relative(0.05), "none")),
+    v(
+        "social",
+        "within_target_share",
+        "social: posts answered within target (of posts whose target has passed)",
+        Share,
+        Higher,
+        Absolute(0.02),
+        "none due yet",
+    ),
+    v("social", "backlog_peak", "social: largest backlog of unanswered posts", Count, Lower, Relative(0.05), "none"),
+    v("social", "unanswered_at_end", "social: posts unanswered at the end", Count, Lower, Relative(0.05), "none"),
+];
+
+/// A contact center's verdicts.
+pub const CONTACT: &[Verdict] = &[
+    card(v("phone", "offered", "phone: call attempts", Count, Neither, Relative(0.05), "none")),
+    card(v(
+        "phone",
+        "service_level",
+        "phone: calls answered within target (of calls answered or abandoned)",
+        Share,
+        Higher,
+        Absolute(0.02),
+        "no calls",
+    )),
+    v(
+        "phone",
+        "worst_interval_service_level",
+        "phone: worst interval's service level",
+        Share,
+        Higher,
+        Absolute(0.02),
+        "no calls",
+    ),
+    card(v(
+        "phone",
+        "p_abandon",
+        "phone: abandoned (share of calls offered)",
+        Share,
+        Lower,
+        Absolute(0.01),
+        "no calls",
+    )),
+    v("phone", "asa_s", "phone: average speed of answer", Seconds, Lower, Relative(0.1), "no calls answered"),
+    card(v("phone", "never_answered", "phone: callers never answered", Count, Lower, Relative(0.05), "none")),
+    card(v("social", "received", "social: posts received", Count, Neither, Relative(0.05), "none")),
+    card(v(
+        "social",
+        "within_target_share",
+        "social: posts answered within target (of posts whose target has passed)",
+        Share,
+        Higher,
+        Absolute(0.02),
+        "none due yet",
+    )),
+    card(v(
+        "social",
+        "backlog_peak",
+        "social: largest backlog of unanswered posts",
+        Count,
+        Lower,
+        Relative(0.05),
+        "none",
+    )),
+    v(
+        "social",
+        "backlog_per_responder_peak",
+        "social: largest backlog per responder on duty",
+        Count,
+        Lower,
+        Relative(0.05),
+        "nobody on duty",
+    ),
+    v("social", "unanswered_at_end", "social: posts unanswered at the end", Count, Lower, Relative(0.05), "none"),
+];
+
+/// A queueing network's verdicts: per station (`*`), then the network's.
+pub const NETWORK: &[Verdict] = &[
+    card(v("*", "utilisation", "utilisation", Share, Neither, Absolute(0.02), "no service")),
+    card(v("*", "wait_mean_s", "mean wait (of customers served)", Seconds, Lower, Relative(0.1), "nobody served")),
+    v("*", "wait_p95_s", "p95 wait (of customers served)", Seconds, Lower, Relative(0.1), "nobody served"),
+    card(v("*", "p_blocked", "blocked (share of arrivals)", Share, Lower, Absolute(0.01), "no arrivals")),
+    v("*", "p_abandon", "abandoned (share of arrivals)", Share, Lower, Absolute(0.01), "no arrivals"),
+    card(v("network", "sojourn_mean_s", "network: mean time in system", Seconds, Lower, Relative(0.1), "nobody left")),
+    card(v("network", "throughput_per_s", "network: completions per second", Rate, Higher, Relative(0.02), "none")),
+];
+
+/// Whether `name` matches a pattern (exact, or a prefix ending in `*`).
+fn matches(pattern: &str, name: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => pattern == name,
+    }
+}
+
+/// A verdict matched to one metric of a run.
+#[derive(Debug, Clone)]
+pub struct Shown<'e> {
+    /// The definition.
+    pub verdict: &'static Verdict,
+    /// The label for this metric ("applications completed by 08:30",
+    /// "agents: mean wait").
+    pub label: String,
+    /// The estimate.
+    pub estimate: &'e Estimate,
+}
+
+impl Verdict {
+    /// The label of `estimate` under this definition.
+    fn label_for(&self, scope: &str, metric: &str, start_date: Option<Date>) -> String {
+        let mut text = match self.metric.strip_suffix('*') {
+            Some(prefix) => format!("{} {}", self.label, family_suffix(&metric[prefix.len()..], start_date)),
+            None => self.label.to_owned(),
+        };
+        if self.scope == "*" {
+            text = format!("{scope}: {text}");
+        }
+        text
+    }
+
+    /// Whether a paired difference is both statistically significant (its
+    /// 95% interval excludes zero) and at least the practical threshold,
+    /// measured against the baseline's value for a relative one.
+    pub fn matters(&self, d: &PairedDifference) -> bool {
+        let statistically = d.difference.lower > 0.0 || d.difference.upper < 0.0;
+        let threshold = match self.practical {
+            Practical::Absolute(x) => x,
+            Practical::Relative(r) => r * d.baseline.abs(),
+        };
+        statistically && d.difference.mean.abs() >= threshold
+    }
+
+    /// "better", "worse" or "" for a difference that matters.
+    pub fn direction(&self, d: &PairedDifference) -> &'static str {
+        match (self.better, d.difference.mean > 0.0) {
+            (Better::Neither, _) => "",
+            (Better::Higher, true) | (Better::Lower, false) => "better",
+            _ => "worse",
+        }
+    }
+}
+
+/// The readable rest of a family's metric name: `08_30` → "08:30",
+/// `d2_01_00` → "2nd day 01:00", a number → grouped, `reopening` →
+/// "reopening".
+fn family_suffix(rest: &str, start_date: Option<Date>) -> String {
+    let rest = rest.strip_suffix("_s").unwrap_or(rest);
+    if let Ok(n) = rest.parse::<u64>() {
+        return format::grouped(n as f64, 0);
+    }
+    let (day, time) = match rest.strip_prefix('d').and_then(|r| r.split_once('_')) {
+        Some((d, t)) if d.parse::<u32>().is_ok() => (d.parse::<u32>().unwrap_or(1), t),
+        _ => (1, rest),
+    };
+    let clock_text = time.replace('_', ":");
+    let is_clock = clock_text.len() == 5 && clock_text.as_bytes()[2] == b':';
+    if is_clock {
+        let (h, m): (f64, f64) = (clock_text[..2].parse().unwrap_or(0.0), clock_text[3..].parse().unwrap_or(0.0));
+        return format::clock(f64::from(day - 1) * 86_400.0 + h * 3600.0 + m * 60.0, start_date);
+    }
+    rest.replace('_', " ")
+}
+
+/// The verdicts of `list` that `estimates` hold, in the list's order.
+pub fn pick<'e>(estimates: &'e [Estimate], list: &'static [Verdict], start_date: Option<Date>) -> Vec<Shown<'e>> {
+    let mut out = Vec::new();
+    for verdict in list {
+        for e in estimates.iter().filter(|e| matches(verdict.scope, &e.scope) && matches(verdict.metric, &e.metric)) {
+            out.push(Shown { verdict, label: verdict.label_for(&e.scope, &e.metric, start_date), estimate: e });
+        }
+    }
+    out
+}
+
+/// The definition and label of any metric that has one.
+pub fn find(scope: &str, metric: &str, start_date: Option<Date>) -> Option<(&'static Verdict, String)> {
+    [LAUNCH, CONTACT, NETWORK]
+        .iter()
+        .flat_map(|list| list.iter())
+        .find(|v| matches(v.scope, scope) && matches(v.metric, metric))
+        .map(|v| (v, v.label_for(scope, metric, start_date)))
+}
+
+/// What kind of quantity a metric without a verdict is, from its name:
+/// durations end in `_s`, shares are named as shares, the rest are counts
+/// when every replication gave a whole number.
+pub fn infer(scope: &str, metric: &str, estimate: &Estimate) -> Measure {
+    if let Some((v, _)) = find(scope, metric, None) {
+        return v.measure;
+    }
+    let share_words = ["share", "availability", "utilisation", "service_level", "ratio", "occupancy"];
+    if metric.starts_with("p_") || share_words.iter().any(|w| metric.contains(w)) {
+        Measure::Share
+    } else if metric.ends_with("_per_s") {
+        Measure::Rate
+    } else if metric.ends_with("_s") {
+        Measure::Seconds
+    } else if estimate.whole {
+        Measure::Count
+    } else {
+        Measure::Number
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_verdict_says_what_it_counts_once() {
+        for list in [LAUNCH, CONTACT, NETWORK] {
+            for (i, a) in list.iter().enumerate() {
+                assert!(!a.label.is_empty() && !a.none.is_empty(), "{}", a.metric);
+                assert!(list[..i].iter().all(|b| (b.scope, b.metric) != (a.scope, a.metric)), "{} twice", a.metric);
+            }
+        }
+    }
+
+    #[test]
+    fn families_read_as_clock_times_and_numbers() {
+        let date = Date::parse("2020-04-01").ok();
+        assert_eq!(family_suffix("08:30", date), "08:30");
+        assert_eq!(family_suffix("d2_01:00", date), "2 Apr 01:00");
+        assert_eq!(family_suffix("500000_s", date), "500,000");
+        assert_eq!(family_suffix("reopening_s", date), "reopening");
+    }
+}
