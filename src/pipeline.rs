@@ -334,18 +334,7 @@ pub struct ScenarioOutput {
 pub fn finish_scenario(run: &ScenarioRun<'_>, tables: &Tables) -> Result<ScenarioOutput, RunError> {
     let ScenarioRun { scenario, source, seed, replications } = *run;
     let estimates = long::estimates(tables.get("replications.csv").unwrap_or_default())?;
-    let summary = match &scenario.model {
-        Model::Network(net) => export::table::summary_table(scenario, net, &estimates, replications),
-        Model::LaunchDay(day) => {
-            let mut text = export::launch::summary_table(scenario, day, &estimates, replications);
-            if let Some(center) = &day.contact_center {
-                text.push('\n');
-                text.push_str(&export::contact::summary_table(scenario, center, &estimates, replications));
-            }
-            text
-        }
-        Model::Contact(center) => export::contact::summary_table(scenario, center, &estimates, replications),
-    };
+    let summary = report::terminal::scenario_table(&view(run, tables, &estimates));
     let mut files = tables.files.clone();
     files.push(OutputFile { name: "summary.csv", bytes: export::csv::estimates(scenario, &estimates) });
     let names: Vec<&'static str> = files.iter().map(|f| f.name).chain(["run.json"]).collect();
@@ -366,6 +355,19 @@ pub fn compare(runs: &[ScenarioRun<'_>], tables: &[Tables]) -> Result<Vec<Paired
         )?);
     }
     Ok(out)
+}
+
+/// The table a run of several scenarios prints: the scenarios side by
+/// side, with the paired differences from the first.
+pub fn comparison_summary(
+    runs: &[ScenarioRun<'_>],
+    tables: &[Tables],
+    outputs: &[ScenarioOutput],
+    differences: &[PairedDifference],
+) -> String {
+    let views: Vec<ScenarioView<'_>> =
+        runs.iter().zip(tables).zip(outputs).map(|((run, t), out)| view(run, t, &out.estimates)).collect();
+    report::terminal::comparison_table(&views, differences)
 }
 
 /// The run-level report: charts, the HTML report and the Markdown summary.

@@ -263,8 +263,12 @@ fn finish(mut staging: Staging, runs: &[ScenarioRun<'_>], tables: &[Tables], rep
     };
     let dir = staging.commit()?;
     let mut stdout = std::io::stdout().lock();
-    for output in &outputs {
-        writeln!(stdout, "{}", output.summary)?;
+    if nested {
+        writeln!(stdout, "{}", pipeline::comparison_summary(runs, tables, &outputs, &differences))?;
+    } else {
+        for output in &outputs {
+            writeln!(stdout, "{}", output.summary)?;
+        }
     }
     for (prefix, names) in &written {
         writeln!(stdout, "wrote {}/{prefix} ({names})", shown(&dir))?;
@@ -422,7 +426,9 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
         let cells: Vec<String> = metrics
             .iter()
             .map(|t| {
-                let cell = t.find(&estimates[k]).map_or("-".into(), |e| clickday::export::estimate_cell(e, 1.0, ""));
+                let cell = t
+                    .find(&estimates[k])
+                    .map_or("-".into(), |e| clickday::verdict::estimate_text(e, base.start_date, base.run().duration));
                 format!("{}: {cell}", t.metric)
             })
             .collect();

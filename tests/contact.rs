@@ -418,7 +418,7 @@ fn the_rdc_scenario_runs_from_the_command_line_and_writes_tidy_csv() {
         .arg(dir.path())
         .assert()
         .success()
-        .stdout(predicate::str::contains("backlog peak").and(predicate::str::contains("within target")));
+        .stdout(predicate::str::contains("largest backlog").and(predicate::str::contains("within target")));
     let out = dir.path().join("rdc-2019-04-sms-wave");
     let csv = std::fs::read_to_string(out.join("social_intervals.csv")).unwrap();
     let header = csv.lines().next().unwrap();

@@ -426,16 +426,18 @@ fn the_report_is_well_formed_self_contained_and_names_every_scenario() {
 }
 
 #[test]
-fn the_markdown_summary_has_a_row_per_scenario_and_the_paired_differences() {
+fn the_markdown_summary_has_the_run_the_scorecard_and_the_paired_differences() {
     let views: Vec<ScenarioView<'_>> = portals().iter().map(Run::view).collect();
     let md = markdown_summary(&views, &[applications_difference()]);
-    let rows: Vec<&str> =
-        md.lines().filter(|l| l.starts_with("| small-portal |") || l.starts_with("| with-room |")).collect();
-    assert_eq!(rows.len(), 3, "{md}");
-    assert!(rows[0].contains(" ± "), "{md}");
-    assert!(md.contains("| vs small-portal (paired) | verdict |"), "{md}");
-    let diff = rows[2];
-    assert!(diff.contains("applications") && diff.contains(" ± "), "{diff}");
+    let run_rows: Vec<&str> = md.lines().filter(|l| l.contains("| launch day |")).collect();
+    assert_eq!(run_rows.len(), 2, "{md}");
+    assert!(run_rows[0].starts_with("| small-portal |") && run_rows[1].starts_with("| with-room |"), "{md}");
+    assert!(md.contains("| verdict | better | small-portal | with-room |"), "{md}");
+    let applications = md.lines().find(|l| l.starts_with("| applications completed | higher |")).unwrap();
+    assert_eq!(applications.matches(" ± ").count(), 2, "{applications}");
+    assert!(md.contains("## Differences from small-portal (paired)"), "{md}");
+    let diff = md.lines().find(|l| l.starts_with("| with-room | applications completed |")).unwrap();
+    assert!(diff.contains(" ± "), "{diff}");
     // Every row of a table has as many cells as its header.
     for table in md.split("\n\n").filter(|t| t.starts_with('|')) {
         let bars: Vec<usize> = table.lines().map(|l| l.replace("\\|", "").matches('|').count()).collect();

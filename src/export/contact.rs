@@ -10,9 +10,7 @@ use super::{SERIES_KEYS, csv_bytes, csv_writer, number, series_keys};
 use crate::contact::{
     ContactCenter, ContactResult, PHONE_SCOPE, PhoneSummary, ReasonSummary, SOCIAL_SCOPE, SocialSummary,
 };
-use crate::experiment::{Estimate, find};
 use crate::scenario::Scenario;
-use std::fmt::Write;
 
 /// Columns of the phone channel's time series, after the common
 /// `scenario, replication, interval, start_s, end_s, clock`.
@@ -187,59 +185,4 @@ fn write_reasons(w: &mut ::csv::Writer<Vec<u8>>, name: &str, rep: &str, channel:
             let _ = w.write_record([name, rep, &scope, metric, &number(value)]);
         }
     }
-}
-
-/// Rows of the terminal summary: (metric, label, scale, unit).
-const PHONE_ROWS: [(&str, &str, f64, &str); 13] = [
-    ("callers", "new callers", 1.0, ""),
-    ("offered", "call attempts", 1.0, ""),
-    ("busy_signals", "busy signals", 1.0, ""),
-    ("closed", "calls while closed", 1.0, ""),
-    ("answered", "answered", 1.0, ""),
-    ("p_abandon", "abandoned (of queued)", 100.0, "%"),
-    ("service_level", "service level", 100.0, "%"),
-    ("worst_interval_service_level", "worst interval SL", 100.0, "%"),
-    ("asa_s", "avg speed of answer", 1.0, "s"),
-    ("never_answered", "never answered", 1.0, ""),
-    ("occupancy", "occupancy", 100.0, "%"),
-    ("agent_hours", "agent-hours", 1.0, "h"),
-    ("callbacks_made", "callbacks made", 1.0, ""),
-];
-
-const SOCIAL_ROWS: [(&str, &str, f64, &str); 12] = [
-    ("received", "received", 1.0, ""),
-    ("attracted_posts", "drawn by other posts", 1.0, ""),
-    ("answered", "answered", 1.0, ""),
-    ("within_target_share", "within target (of due)", 100.0, "%"),
-    ("response_p50_s", "response p50", 1.0 / 3600.0, "h"),
-    ("response_p90_s", "response p90", 1.0 / 3600.0, "h"),
-    ("unanswered_at_end", "unanswered at end", 1.0, ""),
-    ("backlog_peak", "backlog peak", 1.0, ""),
-    ("backlog_per_responder_peak", "peak per responder", 1.0, ""),
-    ("p_hurried", "hurried replies", 100.0, "%"),
-    ("responder_hours_needed", "responder-h needed", 1.0, "h"),
-    ("responder_hours", "responder-h on shift", 1.0, "h"),
-];
-
-/// A plain-text summary: per channel, the key figures as mean ± half-width
-/// of the 95% confidence interval.
-pub fn summary_table(scenario: &Scenario, center: &ContactCenter, estimates: &[Estimate], replications: u32) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{} — {} replications, 95% confidence intervals", scenario.name, replications);
-    let mut section = |scope: &str, title: String, rows: &[(&str, &str, f64, &str)]| {
-        let _ = writeln!(out, "{title}");
-        for (metric, label, scale, unit) in rows {
-            let value = find(estimates, scope, metric).map_or("-".into(), |e| super::estimate_cell(e, *scale, unit));
-            let _ = writeln!(out, "  {label:<24} {value:>20}");
-        }
-    };
-    if let Some(phone) = &center.phone {
-        let title = format!("phone (answer target {}s)", phone.answer_target);
-        section(PHONE_SCOPE, title, &PHONE_ROWS);
-    }
-    if let Some(social) = &center.social {
-        let title = format!("social (response target {} working h)", social.response_target / 3600.0);
-        section(SOCIAL_SCOPE, title, &SOCIAL_ROWS);
-    }
-    out
 }

@@ -1,11 +1,9 @@
 //! CSV and the terminal summary for launch-day runs.
 
 use super::{SERIES_KEYS, csv_bytes, csv_writer, number, series_keys};
-use crate::experiment::{Estimate, find};
 use crate::launch::{LaunchDay, LaunchInterval, LaunchResult, PORTAL_SCOPE, TierInterval};
 use crate::scenario::Scenario;
 use crate::units::clock_label;
-use std::fmt::Write;
 
 /// One time-series row: its replication, interval, span, the labels of
 /// any extra key columns, and its values.
@@ -101,46 +99,4 @@ pub fn contacts(scenario: &Scenario, results: &[LaunchResult]) -> Vec<u8> {
         }
     }
     csv_bytes(w)
-}
-
-/// The verdicts a planner reads first, as mean ± half-width.
-pub fn summary_table(scenario: &Scenario, day: &LaunchDay, estimates: &[Estimate], replications: u32) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{} — {} replications, 95% confidence intervals", scenario.name, replications);
-    let mut rows: Vec<(String, String, f64)> = vec![("applications".into(), "applications completed".into(), 1.0)];
-    for e in estimates.iter().filter(|e| e.metric.starts_with("applications_by_")) {
-        let label = format!("  by {}", e.metric.trim_start_matches("applications_by_").replace('_', " "));
-        rows.push((e.metric.clone(), label, 1.0));
-    }
-    for (metric, label, scale) in [
-        ("peak_applications_per_s", "peak completions per second", 1.0),
-        ("time_to_50pct_applications_s", "hours to 50% of applications", 1.0 / 3600.0),
-        ("time_to_90pct_applications_s", "hours to 90% of applications", 1.0 / 3600.0),
-        ("availability", "availability (share of requests ok)", 1.0),
-        ("minutes_availability_below_50pct", "minutes with availability < 50%", 1.0),
-        ("minutes_availability_below_90pct", "minutes with availability < 90%", 1.0),
-        ("worst_p95_s", "worst p95 latency (s)", 1.0),
-        ("wasted_work_share", "wasted work share", 1.0),
-        ("people_exposed", "people whose data was exposed", 1.0),
-        ("people_shown_others_data", "people shown someone else's data", 1.0),
-        ("applicants_given_up", "applicants who gave up", 1.0),
-        ("contacts_phone", "phone contacts generated", 1.0),
-        ("contacts_social", "social posts generated", 1.0),
-    ] {
-        rows.push((metric.into(), label.into(), scale));
-    }
-    let width = rows.iter().map(|(_, l, _)| l.len()).max().unwrap_or(0);
-    for (metric, label, scale) in rows {
-        let Some(e) = find(estimates, PORTAL_SCOPE, &metric) else { continue };
-        let _ = writeln!(out, "{label:<width$}  {}", super::estimate_cell(e, scale, ""));
-    }
-    let _ = write!(out, "interventions:");
-    if day.interventions.is_empty() {
-        out.push_str(" none");
-    }
-    for iv in &day.interventions {
-        let _ = write!(out, " {} {};", clock_label(iv.at, scenario.start_date), iv.label);
-    }
-    out.push('\n');
-    out
 }

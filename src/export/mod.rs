@@ -13,7 +13,6 @@ pub mod csv;
 pub mod json;
 pub mod launch;
 pub mod long;
-pub mod table;
 
 /// A CSV writer into memory with `\n` line ends, the same on every
 /// platform, so that output bytes do not depend on where a run was made.
@@ -59,22 +58,4 @@ pub fn number(v: f64) -> String {
     } else {
         format!("{v}")
     }
-}
-
-/// An estimate for a terminal table: `mean ± half-width` with the unit,
-/// scaled (e.g. by 100 for percentages), with as many decimals as its size
-/// warrants; `-` when the metric was never defined.
-pub fn estimate_cell(e: &Estimate, scale: f64, unit: &str) -> String {
-    if !e.ci.mean.is_finite() {
-        return "-".into();
-    }
-    let (m, h) = (e.ci.mean * scale, e.ci.half_width * scale);
-    let digits = if m.abs() >= 100.0 {
-        0
-    } else if m.abs() >= 10.0 {
-        1
-    } else {
-        2
-    };
-    if h.is_finite() { format!("{m:.digits$} ± {h:.digits$}{unit}") } else { format!("{m:.digits$}{unit}") }
 }

@@ -7,111 +7,10 @@
 //! and runs no script; its tables scroll sideways on a phone, and its print
 //! style drops the navigation and keeps figures whole on a page.
 
-use super::Figure;
-use super::{ModelKind, PairedDifference, ScenarioView};
-use crate::experiment::Estimate;
-use crate::units::{clock_label, format_duration};
+use super::terminal;
+use super::{Figure, ModelKind, PairedDifference, ScenarioView};
+use crate::verdict::{self, Better, Measure, Shown, Verdict, format};
 use std::fmt::Write;
-
-/// A verdict worth reading first: scope, metric (or metric prefix when it
-/// ends in `*`), label, scale and unit.
-type Headline = (&'static str, &'static str, &'static str, f64, &'static str);
-
-/// The launch-day verdicts a planner reads first, in reading order.
-const LAUNCH_HEADLINES: [Headline; 22] = [
-    ("portal", "applications", "applications completed", 1.0, ""),
-    ("portal", "applications_by_*", "applications by", 1.0, ""),
-    ("portal", "share_of_applicants_done_by_*", "share of applicants done by", 100.0, "%"),
-    ("portal", "time_to_50pct_applications_s", "time to 50% of applications", 1.0 / 3600.0, " h"),
-    ("portal", "time_to_90pct_applications_s", "time to 90% of applications", 1.0 / 3600.0, " h"),
-    ("portal", "peak_applications_per_s", "peak completions per second", 1.0, ""),
-    ("portal", "availability", "availability (share of requests ok)", 100.0, "%"),
-    ("portal", "minutes_availability_below_50pct", "minutes with availability < 50%", 1.0, ""),
-    ("portal", "minutes_availability_below_90pct", "minutes with availability < 90%", 1.0, ""),
-    ("portal", "outage_onset_s", "outage onset: first half hour under 50%", 1.0 / 3600.0, " h"),
-    ("portal", "recovery_after_*", "recovery time after", 1.0 / 3600.0, " h"),
-    ("portal", "recovered_by_end", "replications recovered by the end", 100.0, "%"),
-    ("portal", "metastable_at_end", "replications still down at the end (metastable)", 100.0, "%"),
-    ("portal", "worst_p95_s", "worst p95 latency", 1.0, " s"),
-    ("portal", "wasted_work_share", "wasted work", 100.0, "%"),
-    ("portal", "people_exposed", "people whose data was exposed", 1.0, ""),
-    ("portal", "people_shown_others_data", "people shown someone else's data", 1.0, ""),
-    ("portal", "applicants_given_up", "applicants who gave up", 1.0, ""),
-    ("portal", "contacts_phone", "phone contacts generated", 1.0, ""),
-    ("portal", "contacts_social", "social posts generated", 1.0, ""),
-    ("phone", "service_level", "phone service level", 100.0, "%"),
-    ("social", "within_target_share", "social posts answered in time (of those whose target has passed)", 100.0, "%"),
-];
-
-/// The contact-center verdicts read first.
-const CONTACT_HEADLINES: [Headline; 10] = [
-    ("phone", "offered", "call attempts", 1.0, ""),
-    ("phone", "service_level", "phone service level", 100.0, "%"),
-    ("phone", "worst_interval_service_level", "worst interval service level", 100.0, "%"),
-    ("phone", "p_abandon", "abandoned (of queued)", 100.0, "%"),
-    ("phone", "asa_s", "average speed of answer", 1.0, " s"),
-    ("phone", "never_answered", "callers never answered", 1.0, ""),
-    ("social", "received", "social posts received", 1.0, ""),
-    ("social", "within_target_share", "social posts answered in time (of those whose target has passed)", 100.0, "%"),
-    ("social", "backlog_peak", "social backlog peak", 1.0, ""),
-    ("social", "unanswered_at_end", "social posts unanswered at the end", 1.0, ""),
-];
-
-/// Per-station verdicts of a queueing network (any scope), then the
-/// network's.
-const NETWORK_HEADLINES: [Headline; 7] = [
-    ("*", "utilisation", "utilisation", 100.0, "%"),
-    ("*", "wait_mean_s", "mean wait", 1.0, " s"),
-    ("*", "wait_p95_s", "p95 wait", 1.0, " s"),
-    ("*", "p_blocked", "blocked", 100.0, "%"),
-    ("*", "p_abandon", "abandoned", 100.0, "%"),
-    ("network", "sojourn_mean_s", "network: mean time in system", 1.0, " s"),
-    ("network", "throughput_per_s", "network: completions per second", 1.0, ""),
-];
-
-/// The columns of the Markdown summary per model kind: (scope, metric,
-/// column title, scale, unit).
-const LAUNCH_COLUMNS: [Headline; 8] = [
-    ("portal", "applications", "applications", 1.0, ""),
-    ("portal", "availability", "availability", 100.0, "%"),
-    ("portal", "minutes_availability_below_50pct", "min < 50% avail.", 1.0, ""),
-    ("portal", "time_to_90pct_applications_s", "h to 90% of apps", 1.0 / 3600.0, ""),
-    ("portal", "metastable_at_end", "still down at end", 100.0, "%"),
-    ("portal", "worst_p95_s", "worst p95 (s)", 1.0, ""),
-    ("portal", "people_exposed", "people exposed", 1.0, ""),
-    ("portal", "applicants_given_up", "gave up", 1.0, ""),
-];
-
-const CONTACT_COLUMNS: [Headline; 5] = [
-    ("phone", "service_level", "phone SL", 100.0, "%"),
-    ("phone", "p_abandon", "abandoned", 100.0, "%"),
-    ("phone", "never_answered", "never answered", 1.0, ""),
-    ("social", "within_target_share", "social within target", 100.0, "%"),
-    ("social", "backlog_peak", "social backlog peak", 1.0, ""),
-];
-
-const NETWORK_COLUMNS: [Headline; 4] = [
-    ("network", "sojourn_mean_s", "mean time in system (s)", 1.0, ""),
-    ("network", "throughput_per_s", "completions / s", 1.0, ""),
-    ("network", "sojourn_p95_s", "p95 time in system (s)", 1.0, ""),
-    ("network", "lost", "customers lost", 1.0, ""),
-];
-
-fn headlines(kind: ModelKind) -> &'static [Headline] {
-    match kind {
-        ModelKind::LaunchDay => &LAUNCH_HEADLINES,
-        ModelKind::Contact => &CONTACT_HEADLINES,
-        ModelKind::Network => &NETWORK_HEADLINES,
-    }
-}
-
-fn columns(kind: ModelKind) -> &'static [Headline] {
-    match kind {
-        ModelKind::LaunchDay => &LAUNCH_COLUMNS,
-        ModelKind::Contact => &CONTACT_COLUMNS,
-        ModelKind::Network => &NETWORK_COLUMNS,
-    }
-}
 
 fn kind_name(kind: ModelKind) -> &'static str {
     match kind {
@@ -121,94 +20,36 @@ fn kind_name(kind: ModelKind) -> &'static str {
     }
 }
 
-/// Whether `name` matches a headline pattern (exact, or a prefix ending in
-/// `*`).
-fn matches(pattern: &str, name: &str) -> bool {
-    match pattern.strip_suffix('*') {
-        Some(prefix) => name.starts_with(prefix),
-        None => pattern == name,
+/// Whether a verdict is better higher or lower, in words for a table.
+fn better_text(verdict: &Verdict) -> &'static str {
+    match verdict.better {
+        Better::Higher => "higher",
+        Better::Lower => "lower",
+        Better::Neither => "–",
     }
 }
 
-/// The estimates a headline list picks, in the list's order, each with its
-/// label (a prefix pattern's label gets the rest of the metric name, as in
-/// "applications by 08:30"), scale and unit.
-fn pick<'e>(estimates: &'e [Estimate], list: &[Headline]) -> Vec<(String, &'e Estimate, f64, &'static str)> {
-    let mut out = Vec::new();
-    for (scope, metric, label, scale, unit) in list {
-        for e in estimates.iter().filter(|e| matches(scope, &e.scope) && matches(metric, &e.metric)) {
-            let mut text = match metric.strip_suffix('*') {
-                Some(prefix) => {
-                    let rest = &e.metric[prefix.len()..];
-                    format!("{label} {}", rest.strip_suffix("_s").unwrap_or(rest).replace('_', " "))
-                }
-                None => (*label).to_owned(),
-            };
-            if *scope == "*" {
-                text = format!("{}: {text}", e.scope);
-            }
-            out.push((text, e, *scale, *unit));
-        }
-    }
-    out
+/// An estimate's text, or what the verdict says when nothing was counted.
+fn estimate_cell(shown: &Shown<'_>, view: &ScenarioView<'_>) -> String {
+    terminal::cell(shown, view)
 }
 
-/// Decimals that show a half-width `h` to two significant digits, and the
-/// mean to the same precision but to no more than four significant digits
-/// (a very narrow interval does not make the last digits worth reading);
-/// three significant digits of the mean when `h` is unknown.
-fn decimals(mean: f64, h: f64) -> usize {
-    let magnitude = |v: f64| v.abs().log10().floor();
-    let digits = match (h.is_finite() && h > 0.0, mean.is_finite() && mean != 0.0) {
-        (true, true) => (1.0 - magnitude(h)).min(3.0 - magnitude(mean)),
-        (true, false) => 1.0 - magnitude(h),
-        (false, true) => 2.0 - magnitude(mean),
-        (false, false) => 0.0,
+/// For each scenario, whether its mean is the best of the run on this
+/// verdict (ties all marked); nothing is marked for a single scenario or a
+/// verdict that does not judge.
+fn best_of(verdict: &Verdict, means: &[Option<f64>]) -> Vec<bool> {
+    let defined: Vec<f64> = means.iter().flatten().copied().filter(|m| m.is_finite()).collect();
+    if defined.len() < 2 || verdict.better == Better::Neither {
+        return vec![false; means.len()];
+    }
+    let best = match verdict.better {
+        Better::Higher => defined.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        _ => defined.iter().copied().fold(f64::INFINITY, f64::min),
     };
-    digits.clamp(0.0, 6.0) as usize
-}
-
-/// A number with `digits` decimals, thousands grouped by commas.
-fn grouped(v: f64, digits: usize) -> String {
-    if !v.is_finite() {
-        return if v.is_nan() { "–".into() } else { format!("{v}") };
+    if defined.iter().all(|m| *m == best) {
+        return vec![false; means.len()];
     }
-    let text = format!("{:.digits$}", v.abs());
-    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    let zero = text.chars().all(|c| c == '0' || c == '.');
-    if v < 0.0 && !zero { format!("-{out}") } else { out }
-}
-
-/// `mean ± half-width unit`, scaled; `–` when the metric was never
-/// defined, the mean alone when its spread is unknown.
-fn with_ci(mean: f64, half_width: f64, scale: f64, unit: &str) -> String {
-    if !mean.is_finite() {
-        return "–".into();
-    }
-    let (m, h) = (mean * scale, half_width * scale);
-    let d = decimals(m, h);
-    if h.is_finite() {
-        format!("{} ± {}{unit}", grouped(m, d), grouped(h, d))
-    } else {
-        format!("{}{unit}", grouped(m, d))
-    }
-}
-
-/// A signed difference `+d ± h unit`.
-fn signed(mean: f64, half_width: f64, scale: f64, unit: &str) -> String {
-    let text = with_ci(mean, half_width, scale, unit);
-    if mean.is_finite() && mean * scale > 0.0 { format!("+{text}") } else { text }
+    means.iter().map(|m| m.is_some_and(|m| m == best)).collect()
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -225,34 +66,6 @@ fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// Scale and unit to show a difference of `metric` in, taken from the
-/// headline lists (so a difference reads in the same unit as the
-/// estimate), plain otherwise.
-fn unit_of(scope: &str, metric: &str) -> (f64, &'static str, Option<String>) {
-    for list in [&LAUNCH_HEADLINES[..], &CONTACT_HEADLINES[..], &NETWORK_HEADLINES[..]] {
-        for (s, m, label, scale, unit) in list {
-            if matches(s, scope) && matches(m, metric) {
-                let text = match m.strip_suffix('*') {
-                    Some(prefix) => format!("{label} {}", metric[prefix.len()..].replace('_', " ")),
-                    None => (*label).to_owned(),
-                };
-                return (*scale, unit, Some(text));
-            }
-        }
-    }
-    (1.0, "", None)
-}
-
-/// Whether a difference's interval excludes zero.
-fn significant(d: &PairedDifference) -> bool {
-    d.difference.lower > 0.0 || d.difference.upper < 0.0
-}
-
-/// Whether a difference is of a headline verdict of some model.
-fn is_headline(d: &PairedDifference) -> bool {
-    unit_of(&d.scope, &d.metric).2.is_some()
 }
 
 const STYLE: &str = "
@@ -298,7 +111,7 @@ ul.interventions { margin: .2rem 0 1rem; padding-left: 1.2rem; }
 }
 ";
 
-/// Writes the scenario's headline table and the complete one.
+/// Writes the scenario's verdict table and the complete one.
 fn scenario_section(out: &mut String, view: &ScenarioView<'_>, anchor: &str) {
     let _ = writeln!(out, "<article id=\"{anchor}\">");
     let _ = writeln!(out, "<h2>{}</h2>", escape(view.name));
@@ -307,7 +120,7 @@ fn scenario_section(out: &mut String, view: &ScenarioView<'_>, anchor: &str) {
         kind_name(view.kind),
         view.replications,
         view.seed,
-        format_duration(view.duration)
+        format::duration(view.duration)
     );
     if let Some(date) = view.start_date {
         let _ = write!(meta, " from {date} 00:00");
@@ -320,25 +133,26 @@ fn scenario_section(out: &mut String, view: &ScenarioView<'_>, anchor: &str) {
     if !view.interventions.is_empty() {
         let _ = writeln!(out, "<h3>Interventions</h3>\n<ul class=\"interventions\">");
         for (at, label) in &view.interventions {
-            let _ = writeln!(out, "<li>{} — {}</li>", escape(&clock_label(*at, view.start_date)), escape(label));
+            let _ = writeln!(out, "<li>{} — {}</li>", escape(&format::clock(*at, view.start_date)), escape(label));
         }
         let _ = writeln!(out, "</ul>");
     }
-    let picked = pick(view.estimates, headlines(view.kind));
-    if !picked.is_empty() {
-        let _ = writeln!(out, "<h3>Headline verdicts</h3>");
+    let shown = verdict::pick(view.estimates, terminal::verdicts(view.kind), view.start_date);
+    if !shown.is_empty() {
+        let _ = writeln!(out, "<h3>Verdicts</h3>");
         let _ = writeln!(
             out,
-            "<div class=\"scroll\"><table>\n<thead><tr><th>verdict</th><th class=\"num\">mean ± 95% CI</th>\
-             <th class=\"num\">n</th></tr></thead>\n<tbody>"
+            "<div class=\"scroll\"><table>\n<thead><tr><th>verdict</th><th class=\"num\">mean, 95% CI</th>\
+             <th>better</th><th class=\"num\">replications</th></tr></thead>\n<tbody>"
         );
-        for (label, e, scale, unit) in &picked {
+        for s in &shown {
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                escape(label),
-                escape(&with_ci(e.ci.mean, e.ci.half_width, *scale, unit)),
-                e.ci.n
+                "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                escape(&s.label),
+                escape(&estimate_cell(s, view)),
+                better_text(s.verdict),
+                s.estimate.ci.n
             );
         }
         let _ = writeln!(out, "</tbody></table></div>");
@@ -347,23 +161,16 @@ fn scenario_section(out: &mut String, view: &ScenarioView<'_>, anchor: &str) {
         let _ = writeln!(out, "<details><summary>All {} summary metrics</summary>", view.estimates.len());
         let _ = writeln!(
             out,
-            "<div class=\"scroll\"><table>\n<thead><tr><th>scope</th><th>metric</th><th class=\"num\">mean</th>\
-             <th class=\"num\">95% CI</th><th class=\"num\">n</th></tr></thead>\n<tbody>"
+            "<div class=\"scroll\"><table>\n<thead><tr><th>scope</th><th>metric</th><th class=\"num\">mean, 95% CI</th>\
+             <th class=\"num\">replications</th></tr></thead>\n<tbody>"
         );
         for e in view.estimates {
-            let d = decimals(e.ci.mean, e.ci.half_width);
-            let interval = if e.ci.half_width.is_finite() {
-                format!("{} to {}", grouped(e.ci.lower, d), grouped(e.ci.upper, d))
-            } else {
-                "–".into()
-            };
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                 escape(&e.scope),
                 escape(&e.metric),
-                escape(&grouped(e.ci.mean, d)),
-                escape(&interval),
+                escape(&verdict::estimate_text(e, view.start_date, view.duration)),
                 e.ci.n
             );
         }
@@ -372,41 +179,138 @@ fn scenario_section(out: &mut String, view: &ScenarioView<'_>, anchor: &str) {
     let _ = writeln!(out, "</article>");
 }
 
-/// Writes a table of differences.
-fn difference_table(out: &mut String, rows: &[&PairedDifference]) {
+/// The scorecard: scenarios side by side on the verdicts a reader takes
+/// away, the best of each marked.
+fn scorecard(out: &mut String, views: &[ScenarioView<'_>]) {
+    for kind in [ModelKind::LaunchDay, ModelKind::Contact, ModelKind::Network] {
+        let of_kind: Vec<&ScenarioView<'_>> = views.iter().filter(|v| v.kind == kind).collect();
+        let Some(first) = of_kind.first() else { continue };
+        let shown: Vec<Shown<'_>> = verdict::pick(first.estimates, terminal::verdicts(kind), first.start_date)
+            .into_iter()
+            .filter(|s| s.verdict.scorecard)
+            .collect();
+        if shown.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "<div class=\"scroll\"><table class=\"scorecard\">\n<thead><tr><th>verdict</th><th>better</th>"
+        );
+        for v in &of_kind {
+            let _ = write!(out, "<th class=\"num\">{}</th>", escape(v.name));
+        }
+        let _ = writeln!(out, "</tr></thead>\n<tbody>");
+        for s in &shown {
+            let estimates: Vec<Option<&crate::experiment::Estimate>> = of_kind
+                .iter()
+                .map(|v| v.estimates.iter().find(|e| e.scope == s.estimate.scope && e.metric == s.estimate.metric))
+                .collect();
+            let means: Vec<Option<f64>> =
+                estimates.iter().map(|e| e.filter(|e| e.ci.n > 0).map(|e| e.ci.mean)).collect();
+            let best = best_of(s.verdict, &means);
+            let _ = write!(out, "<tr><td>{}</td><td>{}</td>", escape(&s.label), better_text(s.verdict));
+            for ((v, e), is_best) in of_kind.iter().zip(&estimates).zip(best) {
+                let text = match e {
+                    Some(e) => {
+                        let here = Shown { verdict: s.verdict, label: s.label.clone(), estimate: e };
+                        estimate_cell(&here, v)
+                    }
+                    None => "–".to_owned(),
+                };
+                if is_best {
+                    let _ = write!(
+                        out,
+                        "<td class=\"num best\"><span class=\"mark\" title=\"best\">★</span> {}</td>",
+                        escape(&text)
+                    );
+                } else {
+                    let _ = write!(out, "<td class=\"num\">{}</td>", escape(&text));
+                }
+            }
+            let _ = writeln!(out, "</tr>");
+        }
+        let _ = writeln!(out, "</tbody></table></div>");
+    }
+}
+
+/// Writes a table of differences of verdicts: the rows that are both
+/// significant and at least the verdict's practical threshold are bold,
+/// with the direction in words.
+fn difference_table(out: &mut String, rows: &[(&PairedDifference, &'static Verdict, String)], view: &ScenarioView<'_>) {
     let _ = writeln!(
         out,
-        "<div class=\"scroll\"><table>\n<thead><tr><th>metric</th><th class=\"num\">baseline</th>\
+        "<div class=\"scroll\"><table>\n<thead><tr><th>verdict</th><th class=\"num\">baseline</th>\
          <th class=\"num\">scenario</th><th class=\"num\">difference ± 95% CI (paired)</th>\
-         <th class=\"num\">± if unpaired</th></tr></thead>\n<tbody>"
+         <th>reading</th><th class=\"num\">± if unpaired</th></tr></thead>\n<tbody>"
     );
-    for d in rows {
-        let (scale, unit, label) = unit_of(&d.scope, &d.metric);
-        let metric = match label {
-            Some(l) if d.scope == "portal" || l.starts_with(&d.scope) => l,
-            Some(l) => format!("{}: {l}", d.scope),
-            None => format!("{}: {}", d.scope, d.metric),
+    for (d, verdict, label) in rows {
+        let matters = verdict.matters(d);
+        let reading = match (matters, verdict.direction(d)) {
+            (true, "") => "changed".to_owned(),
+            (true, dir) => dir.to_owned(),
+            (false, _) if d.difference.lower > 0.0 || d.difference.upper < 0.0 => {
+                "below the practical threshold".to_owned()
+            }
+            _ => "no clear difference".to_owned(),
         };
-        let dec = decimals(d.difference.mean * scale, d.difference.half_width * scale)
-            .max(decimals(d.baseline * scale, f64::NAN));
+        let value = |x: f64| format::value(verdict.measure, x, view.start_date);
         let unpaired = if d.unpaired_half_width.is_finite() {
-            format!("± {}{unit}", grouped(d.unpaired_half_width * scale, dec))
+            format!(
+                "± {}",
+                format::difference(verdict.measure, d.unpaired_half_width, f64::NAN).trim_start_matches('+')
+            )
         } else {
             "–".into()
         };
         let _ = writeln!(
             out,
             "<tr{}><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num diff\">{}</td><td class=\"num\">{}</td></tr>",
-            if significant(d) { " class=\"sig\"" } else { "" },
-            escape(&metric),
-            escape(&format!("{}{unit}", grouped(d.baseline * scale, dec))),
-            escape(&format!("{}{unit}", grouped(d.variant * scale, dec))),
-            escape(&signed(d.difference.mean, d.difference.half_width, scale, unit)),
+             <td class=\"num diff\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            if matters { " class=\"sig\"" } else { "" },
+            escape(label),
+            escape(&value(d.baseline)),
+            escape(&value(d.variant)),
+            escape(&format::difference(verdict.measure, d.difference.mean, d.difference.half_width)),
+            escape(&reading),
             escape(&unpaired)
         );
     }
     let _ = writeln!(out, "</tbody></table></div>");
+}
+
+/// Every difference, plainly: the metrics without a verdict included.
+fn all_differences_table(out: &mut String, rows: &[&PairedDifference]) {
+    let _ = writeln!(
+        out,
+        "<div class=\"scroll\"><table>\n<thead><tr><th>scope</th><th>metric</th><th class=\"num\">baseline</th>\
+         <th class=\"num\">scenario</th><th class=\"num\">difference ± 95% CI (paired)</th></tr></thead>\n<tbody>"
+    );
+    for d in rows {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(&d.scope),
+            escape(&d.metric),
+            escape(&format::number(d.baseline)),
+            escape(&format::number(d.variant)),
+            escape(&format::difference(Measure::Number, d.difference.mean, d.difference.half_width))
+        );
+    }
+    let _ = writeln!(out, "</tbody></table></div>");
+}
+
+/// The differences of one scenario's verdicts, in the verdicts' order.
+fn verdict_differences<'d>(
+    of: &[&'d PairedDifference],
+    view: &ScenarioView<'_>,
+) -> Vec<(&'d PairedDifference, &'static Verdict, String)> {
+    let mut rows = Vec::new();
+    for s in verdict::pick(view.estimates, terminal::verdicts(view.kind), view.start_date) {
+        if let Some(d) = of.iter().find(|d| d.scope == s.estimate.scope && d.metric == s.estimate.metric) {
+            rows.push((*d, s.verdict, s.label));
+        }
+    }
+    rows
 }
 
 /// An anchor id from a name: letters, digits and `-` only.
@@ -443,9 +347,14 @@ pub fn report_html(views: &[ScenarioView<'_>], differences: &[PairedDifference],
             first.name
         ),
     };
-    intro.push_str(" Every ± is the half-width of a 95% confidence interval (Student t) across replications.");
+    intro.push_str(
+        " Every figure is a mean across replications with its 95% confidence interval (Student t): ± its \
+         half-width, or the range where the interval meets what is possible (no count below zero, no share \
+         above 100%).",
+    );
     let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&intro));
     let _ = writeln!(out, "<nav><ul>");
+    let _ = writeln!(out, "<li><a href=\"#scorecard\">scorecard</a></li>");
     for v in views {
         let _ = writeln!(out, "<li><a href=\"#{}\">{}</a></li>", anchor("scenario", v.name), escape(v.name));
     }
@@ -456,37 +365,40 @@ pub fn report_html(views: &[ScenarioView<'_>], differences: &[PairedDifference],
         let _ = writeln!(out, "<li><a href=\"#figures\">figures</a></li>");
     }
     let _ = writeln!(out, "</ul></nav>\n</header>\n<main>");
+    let _ = writeln!(out, "<section id=\"scorecard\">\n<h2>Scorecard</h2>");
+    if views.len() > 1 {
+        let _ = writeln!(out, "<p>The verdicts side by side; ★ marks the best mean of each verdict that judges.</p>");
+    }
+    scorecard(&mut out, views);
+    let _ = writeln!(out, "</section>");
 
     for v in views {
         scenario_section(&mut out, v, &anchor("scenario", v.name));
     }
 
-    if !differences.is_empty() {
-        let baseline = views.first().map_or("the baseline", |v| v.name);
+    if let (false, Some(base)) = (differences.is_empty(), views.first()) {
         let _ = writeln!(out, "<section id=\"differences\">\n<h2>Differences from the baseline</h2>");
         let _ = writeln!(
             out,
-            "<p>Each scenario minus {}, replication by replication. Rows in bold have an interval that excludes \
-             zero. The last column is the half-width the interval would have if the scenarios had been run on \
-             independent random numbers: what pairing buys.</p>",
-            escape(baseline)
+            "<p>Each scenario minus {}, replication by replication. Rows in bold differ for certain (the \
+             interval excludes zero) and by at least the verdict's practical threshold; the reading says \
+             whether that is better or worse. The last column is the half-width the interval would have if \
+             the scenarios had been run on independent random numbers: what pairing buys.</p>",
+            escape(base.name)
         );
         // One table per scenario, in run order.
-        let mut scenarios: Vec<&str> = Vec::new();
-        for d in differences {
-            if !scenarios.contains(&d.scenario.as_str()) {
-                scenarios.push(&d.scenario);
+        for view in views.iter().skip(1) {
+            let of: Vec<&PairedDifference> = differences.iter().filter(|d| d.scenario == view.name).collect();
+            if of.is_empty() {
+                continue;
             }
-        }
-        for scenario in scenarios {
-            let of: Vec<&PairedDifference> = differences.iter().filter(|d| d.scenario == scenario).collect();
-            let _ = writeln!(out, "<h3>{} − {}</h3>", escape(scenario), escape(baseline));
-            let headline: Vec<&PairedDifference> = of.iter().copied().filter(|d| is_headline(d)).collect();
-            if !headline.is_empty() {
-                difference_table(&mut out, &headline);
+            let _ = writeln!(out, "<h3>{} − {}</h3>", escape(view.name), escape(base.name));
+            let rows = verdict_differences(&of, base);
+            if !rows.is_empty() {
+                difference_table(&mut out, &rows, base);
             }
             let _ = writeln!(out, "<details><summary>All {} differences</summary>", of.len());
-            difference_table(&mut out, &of);
+            all_differences_table(&mut out, &of);
             let _ = writeln!(out, "</details>");
         }
         let _ = writeln!(out, "</section>");
@@ -525,71 +437,89 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-/// A Markdown summary for the terminal: per model kind in the run, a table
-/// of the headline verdicts of each scenario (mean ± 95% half-width), then
-/// the paired differences of those verdicts against the baseline.
+/// The run as Markdown, to paste into an issue, a wiki or an e-mail: the
+/// run's details, the scorecard (scenarios side by side, best marked),
+/// and the paired differences of the verdicts from the baseline.
 pub fn markdown_summary(views: &[ScenarioView<'_>], differences: &[PairedDifference]) -> String {
     let mut out = String::new();
+    let _ = writeln!(out, "## Run\n\n| scenario | model | replications | seed | simulated |\n|---|---|--:|--:|---|");
+    for v in views {
+        let span = match v.start_date {
+            Some(date) => format!("{} from {date} 00:00", format::duration(v.duration)),
+            None => format::duration(v.duration),
+        };
+        let _ =
+            writeln!(out, "| {} | {} | {} | {} | {} |", cell(v.name), kind_name(v.kind), v.replications, v.seed, span);
+    }
+    let _ = writeln!(
+        out,
+        "\nFigures: mean across replications, ± the half-width of the 95% confidence interval, or the range where \
+         the interval meets what is possible.\n"
+    );
     for kind in [ModelKind::LaunchDay, ModelKind::Contact, ModelKind::Network] {
         let of_kind: Vec<&ScenarioView<'_>> = views.iter().filter(|v| v.kind == kind).collect();
-        if of_kind.is_empty() {
+        let Some(first) = of_kind.first() else { continue };
+        let shown: Vec<Shown<'_>> = verdict::pick(first.estimates, terminal::verdicts(kind), first.start_date);
+        if shown.is_empty() {
             continue;
         }
-        let present: Vec<&Headline> = columns(kind)
-            .iter()
-            .filter(|(s, m, ..)| of_kind.iter().any(|v| v.estimates.iter().any(|e| e.scope == *s && e.metric == *m)))
-            .collect();
+        let _ = writeln!(out, "## Scorecard ({})\n", kind_name(kind));
         let _ = writeln!(
             out,
-            "| scenario ({}) | n |{}",
-            kind_name(kind),
-            present.iter().map(|h| format!(" {} |", h.2)).collect::<String>()
+            "| verdict | better |{}\n|---|---|{}",
+            of_kind.iter().map(|v| format!(" {} |", cell(v.name))).collect::<String>(),
+            "--:|".repeat(of_kind.len())
         );
-        let _ = writeln!(out, "|---|--:|{}", "--:|".repeat(present.len()));
-        for v in &of_kind {
-            let _ = write!(out, "| {} | {} |", cell(v.name), v.replications);
-            for (scope, metric, _, scale, unit) in &present {
-                let value = v
-                    .estimates
-                    .iter()
-                    .find(|e| e.scope == *scope && e.metric == *metric)
-                    .map_or("–".to_owned(), |e| with_ci(e.ci.mean, e.ci.half_width, *scale, unit));
-                let _ = write!(out, " {} |", cell(&value));
+        for s in &shown {
+            let estimates: Vec<Option<&crate::experiment::Estimate>> = of_kind
+                .iter()
+                .map(|v| v.estimates.iter().find(|e| e.scope == s.estimate.scope && e.metric == s.estimate.metric))
+                .collect();
+            let means: Vec<Option<f64>> =
+                estimates.iter().map(|e| e.filter(|e| e.ci.n > 0).map(|e| e.ci.mean)).collect();
+            let best = best_of(s.verdict, &means);
+            let _ = write!(out, "| {} | {} |", cell(&s.label), better_text(s.verdict));
+            for ((v, e), is_best) in of_kind.iter().zip(&estimates).zip(best) {
+                let text = e.map_or("–".to_owned(), |e| {
+                    estimate_cell(&Shown { verdict: s.verdict, label: s.label.clone(), estimate: e }, v)
+                });
+                let _ = write!(out, " {}{} |", if is_best { "★ " } else { "" }, cell(&text));
             }
             out.push('\n');
         }
         out.push('\n');
-        let names: Vec<&str> = of_kind.iter().map(|v| v.name).collect();
-        // Scenario by scenario in run order, verdicts in column order.
-        let mut rows: Vec<(usize, usize, &PairedDifference, &Headline)> = differences
-            .iter()
-            .filter_map(|d| {
-                let v = names.iter().position(|n| *n == d.scenario)?;
-                let c = present.iter().position(|(s, m, ..)| *s == d.scope && *m == d.metric)?;
-                Some((v, c, d, present[c]))
-            })
-            .collect();
-        rows.sort_by_key(|(v, c, ..)| (*v, *c));
-        if !rows.is_empty() {
-            let baseline = views.first().map_or("", |v| v.name);
+        let Some(base) = views.first().filter(|b| b.kind == kind) else { continue };
+        let mut lines = Vec::new();
+        for view in of_kind.iter().skip(1) {
+            let of: Vec<&PairedDifference> = differences.iter().filter(|d| d.scenario == view.name).collect();
+            for (d, verdict, label) in verdict_differences(&of, base) {
+                let mark = match (verdict.matters(d), verdict.direction(d)) {
+                    (true, "") => " (changed)".to_owned(),
+                    (true, dir) => format!(" **{dir}**"),
+                    _ => String::new(),
+                };
+                lines.push(format!(
+                    "| {} | {} | {}{mark} |",
+                    cell(view.name),
+                    cell(&label),
+                    cell(&format::difference(verdict.measure, d.difference.mean, d.difference.half_width))
+                ));
+            }
+        }
+        if !lines.is_empty() {
             let _ = writeln!(
                 out,
-                "| vs {} (paired) | verdict | difference ± 95% CI | ± if unpaired |\n|---|---|--:|--:|",
-                cell(baseline)
+                "## Differences from {} (paired)\n\n| scenario | verdict | difference ± 95% CI |\n|---|---|--:|",
+                cell(base.name)
             );
-            for (_, _, d, (_, _, title, scale, unit)) in rows {
-                let digits = decimals(d.difference.mean * scale, d.difference.half_width * scale);
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {}{} | ± {}{unit} |",
-                    cell(&d.scenario),
-                    cell(title),
-                    cell(&signed(d.difference.mean, d.difference.half_width, *scale, unit)),
-                    if significant(d) { " *" } else { "" },
-                    grouped(d.unpaired_half_width * scale, digits)
-                );
+            for line in lines {
+                let _ = writeln!(out, "{line}");
             }
-            let _ = writeln!(out, "\n`*`: the interval excludes zero.\n");
+            let _ = writeln!(
+                out,
+                "\n**better** / **worse**: the interval excludes zero and the difference is at least the verdict's \
+                 practical threshold.\n"
+            );
         }
     }
     out
@@ -598,23 +528,7 @@ pub fn markdown_summary(views: &[ScenarioView<'_>], differences: &[PairedDiffere
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_show_the_half_width_to_two_significant_digits() {
-        assert_eq!(with_ci(561_525.1, 16_799.37, 1.0, ""), "561,525 ± 16,799");
-        assert_eq!(with_ci(0.232_102, 0.012_34, 100.0, "%"), "23.2 ± 1.2%");
-        assert_eq!(with_ci(3.0, f64::NAN, 1.0, " s"), "3.00 s");
-        assert_eq!(with_ci(f64::NAN, f64::NAN, 1.0, ""), "–");
-        assert_eq!(with_ci(-1234.4, 10.0, 1.0, ""), "-1,234 ± 10");
-        assert_eq!(with_ci(-12.34, 1.0, 1.0, ""), "-12.3 ± 1.0");
-        assert_eq!(with_ci(0.110_884, 0.000_059, 100.0, "%"), "11.09 ± 0.01%");
-        assert_eq!(with_ci(-0.000_053, 0.000_068, 100.0, "%"), "-0.0053 ± 0.0068%");
-        assert_eq!(signed(12.0, 3.0, 1.0, ""), "+12.0 ± 3.0");
-        assert_eq!(signed(-12.0, 3.0, 1.0, " s"), "-12.0 ± 3.0 s");
-        assert_eq!(with_ci(0.0, 0.0, 1.0, ""), "0 ± 0");
-        assert_eq!(grouped(1_234_567.0, 0), "1,234,567");
-        assert_eq!(grouped(-0.001, 1), "0.0");
-    }
+    use crate::experiment::Estimate;
 
     #[test]
     fn text_is_escaped_for_html_and_markdown() {
@@ -624,23 +538,30 @@ mod tests {
     }
 
     #[test]
-    fn prefix_patterns_pick_every_report_time_in_order() {
-        let est = |metric: &str| Estimate {
-            scope: "portal".into(),
-            metric: metric.into(),
-            ci: crate::stats::ConfidenceInterval::student_t(&[1.0, 2.0], 0.95),
-            whole: false,
-        };
+    fn the_best_is_marked_only_where_a_verdict_judges_and_scenarios_differ() {
+        let (exposed, _) = verdict::find("portal", "people_exposed", None).unwrap();
+        assert_eq!(best_of(exposed, &[Some(206.0), Some(0.0), None]), [false, true, false]);
+        assert_eq!(best_of(exposed, &[Some(3.0), Some(3.0)]), [false, false]);
+        assert_eq!(best_of(exposed, &[Some(3.0)]), [false]);
+        let (peak, _) = verdict::find("portal", "peak_applications_per_s", None).unwrap();
+        assert_eq!(best_of(peak, &[Some(95.0), Some(60.0)]), [false, false]);
+    }
+
+    #[test]
+    fn families_of_verdicts_are_labelled_with_their_clock_times() {
+        let est = |metric: &str| Estimate::from_values("portal", metric, [1.0, 2.0].into_iter());
         let estimates =
             [est("applications_by_08:30"), est("availability"), est("applications_by_d2_01:00"), est("applications")];
-        let labels: Vec<String> = pick(&estimates, &LAUNCH_HEADLINES).into_iter().map(|(l, ..)| l).collect();
+        let date = crate::units::Date::parse("2020-04-01").ok();
+        let labels: Vec<String> =
+            verdict::pick(&estimates, verdict::LAUNCH, date).into_iter().map(|s| s.label).collect();
         assert_eq!(
             labels,
             [
                 "applications completed",
-                "applications by 08:30",
-                "applications by d2 01:00",
-                "availability (share of requests ok)"
+                "applications completed by 08:30",
+                "applications completed by 2 Apr 01:00",
+                "availability (share of requests answered ok)"
             ]
         );
     }

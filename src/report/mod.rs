@@ -15,6 +15,7 @@ pub mod charts;
 mod draw;
 pub mod html;
 pub mod tables;
+pub mod terminal;
 
 pub use charts::{figures, sweep_figure};
 pub use html::{markdown_summary, report_html};

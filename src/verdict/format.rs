@@ -111,6 +111,24 @@ pub fn duration(seconds: Seconds) -> String {
     format!("{sign}{text}")
 }
 
+/// A duration and its half-width in one unit, chosen by the larger:
+/// "8.6 ± 0.6 s", "2.14 ± 0.02 min", "1.7 ± 0.1 h".
+pub fn duration_pair(mean: Seconds, half_width: Seconds) -> String {
+    let size = mean.abs().max(half_width.abs());
+    let (scale, unit) = if size < 90.0 {
+        (1.0, "s")
+    } else if size < 5400.0 {
+        (60.0, "min")
+    } else if size < 2.0 * 86_400.0 {
+        (3600.0, "h")
+    } else {
+        (86_400.0, "d")
+    };
+    let (m, h) = (mean / scale, half_width / scale);
+    let d = decimals(m, h).min(2);
+    format!("{} ± {} {unit}", grouped(m, d), grouped(h, d))
+}
+
 /// One value of a measure, as people read it.
 pub fn value(measure: Measure, v: f64, start_date: Option<Date>) -> String {
     if !v.is_finite() {
@@ -170,7 +188,7 @@ pub fn estimate(
             let d = decimals(m, hw).min(1);
             format!("{}% ± {} pp", grouped(m, d), grouped(hw, d))
         }
-        Measure::Seconds => format!("{} ± {}", duration(ci.mean), duration(h)),
+        Measure::Seconds => duration_pair(ci.mean, h),
         Measure::Clock => format!("{} ± {}", clock(ci.mean, start_date), duration(h)),
         Measure::Rate => {
             let d = decimals(ci.mean, h);
@@ -205,8 +223,11 @@ pub fn difference(measure: Measure, mean: f64, half_width: f64) -> String {
             if h_known { format!("{text} ± {} pp", grouped(hw, d)) } else { text }
         }
         Measure::Seconds | Measure::Clock => {
-            let text = sign(mean, duration(mean));
-            if h_known { format!("{text} ± {}", duration(half_width)) } else { text }
+            if h_known {
+                sign(mean, duration_pair(mean, half_width))
+            } else {
+                sign(mean, duration(mean))
+            }
         }
         Measure::Rate | Measure::Number => {
             let d = decimals(mean, half_width);
@@ -252,7 +273,9 @@ mod tests {
         assert_eq!(clock(25.0 * 3600.0, date), "2 Apr 01:00");
         assert_eq!(clock(25.0 * 3600.0, None), "day 2 01:00");
         assert_eq!(estimate(Measure::Clock, &ci(33_120.0, 480.0, 10), date, 90_000.0).unwrap(), "09:12 ± 8 min");
-        assert_eq!(difference(Measure::Clock, 3900.0, 480.0), "+1 h 05 min ± 8 min");
+        assert_eq!(difference(Measure::Clock, 3900.0, 480.0), "+65.0 ± 8.0 min");
+        assert_eq!(estimate(Measure::Seconds, &ci(128.6, 0.97, 3), None, 1.0).unwrap(), "2.14 ± 0.02 min");
+        assert_eq!(estimate(Measure::Seconds, &ci(8.63, 0.64, 3), None, 1.0).unwrap(), "8.63 ± 0.64 s");
     }
 
     #[test]

@@ -103,7 +103,7 @@ const fn card(verdict: Verdict) -> Verdict {
 }
 
 use Better::{Higher, Lower, Neither};
-use Measure::{Clock, Count, Rate, ReplicationShare, Seconds, Share};
+use Measure::{Clock, Count, Number, Rate, ReplicationShare, Seconds, Share};
 use Practical::{Absolute, Relative};
 
 /// A launch day's verdicts, in reading order.
@@ -295,7 +295,19 @@ pub const LAUNCH: &[Verdict] = &[
 
 /// A contact center's verdicts.
 pub const CONTACT: &[Verdict] = &[
-    card(v("phone", "offered", "phone: call attempts", Count, Neither, Relative(0.05), "none")),
+    v("phone", "callers", "phone: people who called", Count, Neither, Relative(0.05), "none"),
+    card(v(
+        "phone",
+        "offered",
+        "phone: call attempts (first calls and redials)",
+        Count,
+        Neither,
+        Relative(0.05),
+        "none",
+    )),
+    v("phone", "busy_signals", "phone: attempts that got a busy signal", Count, Lower, Relative(0.05), "none"),
+    v("phone", "closed", "phone: attempts while the line was closed", Count, Neither, Relative(0.05), "none"),
+    v("phone", "answered", "phone: calls answered", Count, Neither, Relative(0.02), "none"),
     card(v(
         "phone",
         "service_level",
@@ -325,7 +337,28 @@ pub const CONTACT: &[Verdict] = &[
     )),
     v("phone", "asa_s", "phone: average speed of answer", Seconds, Lower, Relative(0.1), "no calls answered"),
     card(v("phone", "never_answered", "phone: callers never answered", Count, Lower, Relative(0.05), "none")),
+    v(
+        "phone",
+        "occupancy",
+        "phone: agent occupancy (share of time on duty spent on calls)",
+        Share,
+        Neither,
+        Absolute(0.02),
+        "nobody on duty",
+    ),
+    v("phone", "agent_hours", "phone: agent-hours on duty", Number, Neither, Relative(0.05), "none"),
+    v("phone", "callbacks_made", "phone: callbacks made", Count, Neither, Relative(0.05), "none"),
     card(v("social", "received", "social: posts received", Count, Neither, Relative(0.05), "none")),
+    v(
+        "social",
+        "attracted_posts",
+        "social: posts drawn by other unanswered posts",
+        Count,
+        Lower,
+        Relative(0.05),
+        "none",
+    ),
+    v("social", "answered", "social: posts answered", Count, Neither, Relative(0.02), "none"),
     card(v(
         "social",
         "within_target_share",
@@ -335,6 +368,24 @@ pub const CONTACT: &[Verdict] = &[
         Absolute(0.02),
         "none due yet",
     )),
+    v(
+        "social",
+        "response_p50_s",
+        "social: median response time (of posts answered)",
+        Seconds,
+        Lower,
+        Relative(0.1),
+        "none answered",
+    ),
+    v(
+        "social",
+        "response_p90_s",
+        "social: p90 response time (of posts answered)",
+        Seconds,
+        Lower,
+        Relative(0.1),
+        "none answered",
+    ),
     card(v(
         "social",
         "backlog_peak",
@@ -354,6 +405,17 @@ pub const CONTACT: &[Verdict] = &[
         "nobody on duty",
     ),
     v("social", "unanswered_at_end", "social: posts unanswered at the end", Count, Lower, Relative(0.05), "none"),
+    v("social", "p_hurried", "social: hurried replies (share of replies)", Share, Lower, Absolute(0.02), "no replies"),
+    v(
+        "social",
+        "responder_hours_needed",
+        "social: responder-hours the posts needed",
+        Number,
+        Neither,
+        Relative(0.05),
+        "none",
+    ),
+    v("social", "responder_hours", "social: responder-hours on shift", Number, Neither, Relative(0.05), "none"),
 ];
 
 /// A queueing network's verdicts: per station (`*`), then the network's.
@@ -482,6 +544,14 @@ pub fn infer(scope: &str, metric: &str, estimate: &Estimate) -> Measure {
     } else {
         Measure::Number
     }
+}
+
+/// Any estimate as people read it, its kind taken from its verdict or its
+/// name; the verdict's "none" text, or "–", when no replication had it.
+pub fn estimate_text(e: &Estimate, start_date: Option<Date>, duration_s: f64) -> String {
+    let measure = infer(&e.scope, &e.metric, e);
+    format::estimate(measure, &e.ci, start_date, duration_s)
+        .unwrap_or_else(|| find(&e.scope, &e.metric, start_date).map_or("–", |(v, _)| v.none).to_owned())
 }
 
 #[cfg(test)]

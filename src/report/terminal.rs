@@ -1,0 +1,216 @@
+//! The tables a run prints: one scenario's verdicts, or several scenarios
+//! side by side with their paired differences from the baseline. Lines
+//! fit 100 columns; every figure is written by `verdict::format`.
+
+use super::{ModelKind, PairedDifference, ScenarioView};
+use crate::verdict::{self, Shown, Verdict, format};
+use std::fmt::Write;
+
+/// Widest line printed.
+pub const WIDTH: usize = 100;
+
+/// Widest label column before labels wrap.
+const LABEL_WIDTH: usize = 56;
+
+/// The verdicts of a model kind.
+pub fn verdicts(kind: ModelKind) -> &'static [Verdict] {
+    match kind {
+        ModelKind::LaunchDay => verdict::LAUNCH,
+        ModelKind::Contact => verdict::CONTACT,
+        ModelKind::Network => verdict::NETWORK,
+    }
+}
+
+/// An estimate as a cell: the figure, or what the verdict says when no
+/// replication had it ("none due yet").
+pub fn cell(shown: &Shown<'_>, view: &ScenarioView<'_>) -> String {
+    format::estimate(shown.verdict.measure, &shown.estimate.ci, view.start_date, view.duration)
+        .unwrap_or_else(|| shown.verdict.none.to_owned())
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n >= width { text.to_owned() } else { format!("{text}{}", " ".repeat(width - n)) }
+}
+
+fn pad_left(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n >= width { text.to_owned() } else { format!("{}{text}", " ".repeat(width - n)) }
+}
+
+/// The header line of a scenario: name, replications, what ± means.
+fn title(view: &ScenarioView<'_>) -> String {
+    format!(
+        "{} — {} replications; mean ± half-width of the 95% confidence interval, or mean (range) where the interval meets a bound",
+        view.name, view.replications
+    )
+}
+
+/// The interventions, wrapped, with clock times.
+fn interventions(out: &mut String, view: &ScenarioView<'_>) {
+    if view.kind != ModelKind::LaunchDay {
+        return;
+    }
+    let items: Vec<String> = view
+        .interventions
+        .iter()
+        .map(|(at, label)| format!("{} {label}", format::clock(*at, view.start_date)))
+        .collect();
+    let text = if items.is_empty() { "none".to_owned() } else { items.join("; ") };
+    for (i, line) in wrap(&format!("interventions: {text}"), WIDTH - 2).into_iter().enumerate() {
+        let _ = writeln!(out, "{}{line}", if i == 0 { "" } else { "  " });
+    }
+}
+
+/// One scenario's verdicts, one per line.
+pub fn scenario_table(view: &ScenarioView<'_>) -> String {
+    let mut out = String::new();
+    for line in wrap(&title(view), WIDTH) {
+        let _ = writeln!(out, "{line}");
+    }
+    let shown = verdict::pick(view.estimates, verdicts(view.kind), view.start_date);
+    let cells: Vec<String> = shown.iter().map(|s| cell(s, view)).collect();
+    let value_width = cells.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+    let label_width = WIDTH.saturating_sub(4 + value_width).clamp(20, LABEL_WIDTH);
+    for (s, c) in shown.iter().zip(&cells) {
+        let lines = wrap(&s.label, label_width);
+        for (i, line) in lines.iter().enumerate() {
+            if i + 1 == lines.len() {
+                let _ = writeln!(out, "  {}  {}", pad(line, label_width), pad_left(c, value_width));
+            } else {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+    }
+    interventions(&mut out, view);
+    out
+}
+
+/// Scenarios compared per block of columns, so lines fit.
+const COMPARED_PER_BLOCK: usize = 2;
+
+/// Several scenarios side by side: the baseline's estimates, then each
+/// scenario's paired difference from it, marked ▲ (better) or ▼ (worse)
+/// when it is statistically significant and at least the verdict's
+/// practical threshold.
+pub fn comparison_table(views: &[ScenarioView<'_>], differences: &[PairedDifference]) -> String {
+    let Some((baseline, others)) = views.split_first() else { return String::new() };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} scenarios, {} replications each; baseline [1] {}",
+        views.len(),
+        baseline.replications,
+        baseline.name
+    );
+    for (i, v) in others.iter().enumerate() {
+        let _ = writeln!(out, "  [{}] {}", i + 2, v.name);
+    }
+    for line in wrap(
+        "Baseline: mean ± half-width of the 95% confidence interval. Others: paired difference from the baseline \
+         (scenario minus baseline) ± half-width; ▲ better, ▼ worse: significant and at least the verdict's \
+         practical threshold.",
+        WIDTH,
+    ) {
+        let _ = writeln!(out, "{line}");
+    }
+    let shown = verdict::pick(baseline.estimates, verdicts(baseline.kind), baseline.start_date);
+    for (block, chunk) in others.chunks(COMPARED_PER_BLOCK).enumerate() {
+        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+        for s in &shown {
+            let mut cells = vec![cell(s, baseline)];
+            for v in chunk {
+                let d = differences
+                    .iter()
+                    .find(|d| d.scenario == v.name && d.scope == s.estimate.scope && d.metric == s.estimate.metric);
+                cells.push(match d {
+                    Some(d) => {
+                        let text = format::difference(s.verdict.measure, d.difference.mean, d.difference.half_width);
+                        let mark = match (s.verdict.matters(d), s.verdict.direction(d)) {
+                            (true, "better") => " ▲",
+                            (true, "worse") => " ▼",
+                            (true, _) => " •",
+                            _ => "",
+                        };
+                        format!("{text}{mark}")
+                    }
+                    None => "–".to_owned(),
+                });
+            }
+            rows.push((s.label.clone(), cells));
+        }
+        let columns = 1 + chunk.len();
+        let widths: Vec<usize> = (0..columns)
+            .map(|k| {
+                let header = if k == 0 { 3 } else { format!("[{}]", block * COMPARED_PER_BLOCK + k + 1).len() };
+                rows.iter().map(|(_, c)| c[k].chars().count()).max().unwrap_or(0).max(header)
+            })
+            .collect();
+        let values: usize = widths.iter().map(|w| w + 2).sum();
+        let label_width = WIDTH.saturating_sub(2 + values).clamp(16, LABEL_WIDTH);
+        out.push('\n');
+        let mut header = format!("  {}", pad("", label_width));
+        for (k, w) in widths.iter().enumerate() {
+            let name = if k == 0 { "[1]".to_owned() } else { format!("[{}]", block * COMPARED_PER_BLOCK + k + 1) };
+            let _ = write!(header, "  {}", pad_left(&name, *w));
+        }
+        let _ = writeln!(out, "{}", header.trim_end());
+        for (label, cells) in &rows {
+            let lines = wrap(label, label_width);
+            for (i, line) in lines.iter().enumerate() {
+                if i + 1 < lines.len() {
+                    let _ = writeln!(out, "  {line}");
+                    continue;
+                }
+                let mut text = format!("  {}", pad(line, label_width));
+                for (c, w) in cells.iter().zip(&widths) {
+                    let _ = write!(text, "  {}", pad_left(c, *w));
+                }
+                let _ = writeln!(out, "{text}");
+            }
+        }
+    }
+    for v in views {
+        if !v.interventions.is_empty() {
+            out.push('\n');
+            let _ = writeln!(out, "{}:", v.name);
+            interventions(&mut out, v);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_wraps_at_spaces_within_the_width() {
+        let lines =
+            wrap("interventions: 11:00 cache rule leaks pages; 11:30 cache rule fixed; 12:00 portal closed", 40);
+        assert!(lines.iter().all(|l| l.chars().count() <= 40), "{lines:?}");
+        assert_eq!(
+            lines.join(" "),
+            "interventions: 11:00 cache rule leaks pages; 11:30 cache rule fixed; 12:00 portal closed"
+        );
+    }
+}
