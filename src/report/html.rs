@@ -7,8 +7,8 @@
 //! and runs no script; its tables scroll sideways on a phone, and its print
 //! style drops the navigation and keeps figures whole on a page.
 
-use super::terminal;
 use super::{Figure, ModelKind, PairedDifference, ScenarioView};
+use super::{story, terminal};
 use crate::verdict::{self, Better, Measure, Shown, Verdict, format};
 use std::fmt::Write;
 
@@ -233,6 +233,51 @@ fn scorecard(out: &mut String, views: &[ScenarioView<'_>]) {
     }
 }
 
+/// What happened, as generated from the results: the baseline's day in
+/// time order, then what each other scenario changed, then the annotated
+/// timeline.
+fn story_section(out: &mut String, views: &[ScenarioView<'_>], differences: &[PairedDifference], figures: &[Figure]) {
+    let Some(base) = views.first() else { return };
+    let told = story::scenario_story(base);
+    let changed = story::counterfactuals(views, differences);
+    if told.is_empty() && changed.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "<section id=\"story\">\n<h2>What happened</h2>");
+    if !told.is_empty() {
+        let _ = writeln!(out, "<h3>{}</h3>", escape(base.name));
+        for paragraph in told {
+            let _ = writeln!(out, "<p>{}</p>", escape(&paragraph));
+        }
+    }
+    if !changed.is_empty() {
+        let _ = writeln!(out, "<h3>What the other scenarios changed</h3>");
+        for paragraph in changed {
+            let _ = writeln!(out, "<p>{}</p>", escape(&paragraph));
+        }
+    }
+    if let Some(f) = figures.iter().find(|f| f.stem == "timeline") {
+        figure(out, f);
+    }
+    let _ = writeln!(out, "</section>");
+}
+
+/// A figure, inline, labelled for screen readers.
+fn figure(out: &mut String, f: &Figure) {
+    let svg = f.svg.trim();
+    let svg = svg.strip_prefix("<?xml").map_or(svg, |rest| rest.split_once("?>").map_or(rest, |(_, s)| s.trim()));
+    let labelled = match svg.strip_prefix("<svg") {
+        Some(rest) => format!("<svg role=\"img\" aria-label=\"{}\"{rest}", escape(&f.title)),
+        None => svg.to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "<figure id=\"{}\">\n{labelled}\n<figcaption>{}</figcaption>\n</figure>",
+        anchor("figure", &f.stem),
+        escape(&f.title)
+    );
+}
+
 /// Writes a table of differences of verdicts: the rows that are both
 /// significant and at least the verdict's practical threshold are bold,
 /// with the direction in words.
@@ -371,6 +416,7 @@ pub fn report_html(views: &[ScenarioView<'_>], differences: &[PairedDifference],
     }
     scorecard(&mut out, views);
     let _ = writeln!(out, "</section>");
+    story_section(&mut out, views, differences, figures);
 
     for v in views {
         scenario_section(&mut out, v, &anchor("scenario", v.name));
@@ -406,20 +452,8 @@ pub fn report_html(views: &[ScenarioView<'_>], differences: &[PairedDifference],
 
     if !figures.is_empty() {
         let _ = writeln!(out, "<section id=\"figures\">\n<h2>Figures</h2>");
-        for f in figures {
-            let svg = f.svg.trim();
-            let svg =
-                svg.strip_prefix("<?xml").map_or(svg, |rest| rest.split_once("?>").map_or(rest, |(_, s)| s.trim()));
-            let labelled = match svg.strip_prefix("<svg") {
-                Some(rest) => format!("<svg role=\"img\" aria-label=\"{}\"{rest}", escape(&f.title)),
-                None => svg.to_owned(),
-            };
-            let _ = writeln!(
-                out,
-                "<figure id=\"{}\">\n{labelled}\n<figcaption>{}</figcaption>\n</figure>",
-                anchor("figure", &f.stem),
-                escape(&f.title)
-            );
+        for f in figures.iter().filter(|f| f.stem != "timeline") {
+            figure(&mut out, f);
         }
         let _ = writeln!(out, "</section>");
     }

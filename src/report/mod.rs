@@ -14,6 +14,7 @@ mod axis;
 pub mod charts;
 mod draw;
 pub mod html;
+pub mod story;
 pub mod tables;
 pub mod terminal;
 
