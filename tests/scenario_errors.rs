@@ -160,3 +160,104 @@ fn an_error_in_a_nested_table_of_a_variant_names_the_variants_line() {
     let e = clickday::scenario::parse_scenario_with_includes("v.toml", variant, &resolve).unwrap_err().to_string();
     assert!(e.starts_with("v.toml:5: contact.phone.lines: "), "{e}");
 }
+
+/// The error for `text` as file `file`, checked to be on one line.
+fn error_of(file: &str, text: &str) -> String {
+    let message = parse_scenario(file, text).expect_err("scenario should be refused").to_string();
+    assert!(!message.contains('\n') && !message.contains('\r'), "not one line: {message:?}");
+    message
+}
+
+const LINE: &str = r#"name = "line"
+duration = "12h"
+interval = "30m"
+
+[contact.phone]
+agents = 38
+handle_time = "2m"
+patience = "10m"
+
+[[contact.phone.demand]]
+name = "calls"
+kind = "poisson"
+rate = "1000/h"
+
+[contact.social]
+responders = 4
+handle_time = "3m"
+response_target = "2h"
+
+[[contact.social.demand]]
+name = "posts"
+kind = "poisson"
+rate = "20/h"
+"#;
+
+#[test]
+fn a_byte_order_mark_is_skipped_and_errors_keep_their_line() {
+    // Editors on Windows start UTF-8 files with U+FEFF; an error on the
+    // first line used to slice the key path inside it and panic.
+    assert!(error_of("bom.toml", "\u{feff}name = 1\nduration = \"1h\"\n").starts_with("bom.toml:1: name: "));
+    // The same with old Mac line endings (bare CR), which TOML refuses.
+    let e = error_of("cr.toml", "\u{feff}name = 1\rduration = \"1h\"\r");
+    assert!(e.starts_with("cr.toml:1: "), "{e}");
+    let e = error_of("bom.toml", &format!("\u{feff}{}", GOOD.replacen("servers = 3", "servers = 0", 1)));
+    assert!(e.starts_with("bom.toml:13: station[agents].servers: "), "{e}");
+    let s = parse_scenario("bom.toml", &format!("\u{feff}{GOOD}")).unwrap();
+    assert_eq!(s.name, "t");
+    // A base named by `extends`, and the variant path of --set, too.
+    let base = format!("\u{feff}{GOOD}");
+    let resolve = |name: &str| if name == "base.toml" { Ok(base.clone()) } else { Err(format!("no {name}")) };
+    let variant = "\u{feff}extends = \"base.toml\"\nname = \"v\"\n";
+    let s = clickday::scenario::parse_scenario_with_includes("v.toml", variant, &resolve).unwrap();
+    assert_eq!((s.name.as_str(), s.run().duration), ("v", 3600.0));
+    let broken = "\u{feff}extends = \"base.toml\"\nname = 1\n";
+    let e = clickday::scenario::parse_scenario_with_includes("v.toml", broken, &resolve).unwrap_err().to_string();
+    assert!(e.starts_with("v.toml:2: name: "), "{e}");
+    let o = [clickday::scenario::Override { path: "station.agents.servers".into(), value: "4".into() }];
+    let s = clickday::scenario::parse_variant("v.toml", variant, &resolve, &o).unwrap();
+    let clickday::scenario::Model::Network(net) = &s.model else { panic!("not a network") };
+    assert_eq!(net.stations[0].servers, 4);
+}
+
+#[test]
+fn an_error_inside_an_inline_table_of_a_variant_names_the_variants_line() {
+    let resolve = |name: &str| match name {
+        "base.toml" => Ok(GOOD.to_owned()),
+        "line.toml" => Ok(LINE.to_owned()),
+        other => Err(format!("no {other}")),
+    };
+    let parse = |text: &str| {
+        clickday::scenario::parse_scenario_with_includes("v.toml", text, &resolve).unwrap_err().to_string()
+    };
+    let station = "extends = \"base.toml\"\nname = \"v\"\n\n[[station]]\nname = \"agents\"\nservers = 3\n";
+    let e = parse(&format!("{station}service = {{ dist = \"exponential\", mean = \"-3s\" }}\n"));
+    assert!(e.starts_with("v.toml:7: station[1].service.mean: a duration must be >= 0"), "{e}");
+    let e = parse(&format!("{station}service = {{ dist = \"exponential\", mean = \"1s\", cv = 2 }}\n"));
+    assert!(e.starts_with("v.toml:7: station[agents].service.cv: does not apply"), "{e}");
+    let phone = "extends = \"line.toml\"\nname = \"v\"\n[contact.phone]\n";
+    let e = parse(&format!("{phone}handle_time = {{ dist = \"gamma\", mean = \"2m\", cv = \"x\" }}\n"));
+    assert!(e.starts_with("v.toml:4: contact.phone.handle_time"), "{e}");
+    // A dotted key at the top of the variant is the variant's line, not the base's.
+    let dotted = "extends = \"line.toml\"\nname = \"v\"\ncontact.phone.handle_time = { dist = \"lognormal\", mean = \"-3s\", cv = 1 }\n";
+    let e = parse(dotted);
+    assert!(e.starts_with("v.toml:3: contact.phone.handle_time.mean: "), "{e}");
+}
+
+#[test]
+fn type_errors_say_what_to_write_not_the_loaders_types() {
+    for (from, to, expected) in [
+        (
+            "service = { dist = \"exponential\", mean = \"2m\" }",
+            "service = \"2m\"",
+            "expected a distribution table such as",
+        ),
+        ("routes = [ { to = \"agents\", p = 0.1 } ]", "routes = [ \"agents\" ]", "expected a route such as"),
+        ("routes = [ { to = \"agents\", p = 0.1 } ]", "routes = \"agents\"", "expected an array"),
+    ] {
+        let e = error_for(from, to);
+        assert!(e.contains(expected), "{e}");
+        assert!(!e.contains("Raw") && !e.contains("struct") && !e.contains("sequence"), "{e}");
+        assert!(e.starts_with("bad.toml:14: station[1].") || e.starts_with("bad.toml:15: station[1]."), "{e}");
+    }
+}

@@ -51,8 +51,18 @@ impl<'a> Builder<'a> {
         (self.includes)(name)
     }
 
+    /// An error at a top-level key, or at a whole section: the line that
+    /// assigns `key` before the first table, else the first header of the
+    /// table `key` (`[edge]`, `[[tier]]`, `[contact.phone]` for
+    /// `contact`), else line 1 (a section that is missing altogether).
     pub(super) fn top(&self, key: &str, message: impl Into<String>) -> ScenarioError {
-        self.map.error_at(0, key, key, message)
+        let mut error = self.map.error_at(0, key, key, message);
+        if !self.map.assigns_at_top(key)
+            && let Some(line) = self.map.header_line(key)
+        {
+            error.line = Some(line);
+        }
+        error
     }
 
     pub fn build(mut self, raw: RawScenario) -> Result<Scenario, ScenarioError> {

@@ -84,10 +84,35 @@ pub fn parse_scenario_with_includes(
     text: &str,
     resolve: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Scenario, ScenarioError> {
+    let text = without_bom(text);
+    let resolve = &read_without_bom(resolve);
     if let Some(extended) = extends::resolve_extends(file, text, resolve)? {
         return parse_text(file, &extended.text, resolve).map_err(|e| extended.relocate(e));
     }
     parse_text(file, text, resolve)
+}
+
+/// The text of a file as the loader reads it: without the byte-order mark
+/// that some editors put at the start of a UTF-8 file. TOML would accept
+/// it, but every line and key lookup of the error messages would have to
+/// step around it.
+pub(super) fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// `resolve` with [`without_bom`] applied to every file it reads (bases
+/// named by `extends`, staffing plans). The public entry points
+/// (`parse_scenario_with_includes`, `parse_variant`) apply both to what
+/// they are given, so every text enters the loader the same way.
+pub(super) fn read_without_bom(
+    resolve: &dyn Fn(&str) -> Result<String, String>,
+) -> impl Fn(&str) -> Result<String, String> + '_ {
+    move |name| {
+        resolve(name).map(|text| match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        })
+    }
 }
 
 pub(crate) fn parse_text(

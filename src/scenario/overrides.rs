@@ -32,6 +32,8 @@ pub fn parse_variant(
     resolve: &dyn Fn(&str) -> Result<String, String>,
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioError> {
+    let text = super::without_bom(text);
+    let resolve = &super::read_without_bom(resolve);
     // The scenario as written must be valid on its own: then any error in
     // the variant comes from an override.
     super::parse_scenario_with_includes(file, text, resolve)?;
