@@ -25,7 +25,7 @@ use crate::contact::ContactCenter;
 use crate::engine::RunLength;
 use crate::launch::LaunchDay;
 use crate::network::Network;
-use crate::units::Date;
+use crate::units::{Date, quote};
 use error::SourceMap;
 
 /// A validated scenario: what to simulate and how many times.
@@ -65,6 +65,24 @@ impl Scenario {
             Model::LaunchDay(day) => day.run,
             Model::Contact(center) => center.run,
         }
+    }
+
+    /// Interval rows one replication keeps in memory until the run's
+    /// tables are written: one per interval and scope (each tier and the
+    /// portal of a launch day, each channel of a contact center, each
+    /// station and the network). The run holds this times its
+    /// replications, at most [`MAX_INTERVAL_ROWS`]; the loader checks it
+    /// with the file's `replications`, and a caller that runs another
+    /// number checks it again.
+    pub fn interval_rows_per_replication(&self) -> f64 {
+        let run = self.run();
+        let intervals = (run.duration / run.interval).ceil();
+        let scopes = match &self.model {
+            Model::Network(net) => net.stations.len() as f64 + 1.0,
+            Model::LaunchDay(day) => day.tiers.len() as f64 + 1.0,
+            Model::Contact(center) => f64::from(u8::from(center.phone.is_some()) + u8::from(center.social.is_some())),
+        };
+        intervals * scopes
     }
 }
 
@@ -114,6 +132,30 @@ pub(super) fn read_without_bom(
         })
     }
 }
+
+/// Checks a name that becomes a folder (a scenario's `name`, a run's
+/// `--name`): 1 to 100 characters, ASCII letters, digits, `-`, `_` and
+/// `.`, starting with a letter or a digit. The name is joined to the
+/// output folder as is, so `..` or `/` would write outside it, a leading
+/// dot would hide it, and anything beyond this portable set is refused by
+/// some file system or shell. The message echoes the name (escaped) and
+/// says what is allowed.
+pub fn check_folder_name(name: &str) -> Result<(), String> {
+    let allowed = name.len() <= MAX_NAME_CHARS
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if allowed {
+        return Ok(());
+    }
+    Err(format!(
+        "must be 1 to {MAX_NAME_CHARS} characters: ASCII letters, digits, '-', '_' and '.', starting with a \
+         letter or a digit (it names the output folder); got {}",
+        quote(name)
+    ))
+}
+
+/// Longest folder name [`check_folder_name`] accepts.
+const MAX_NAME_CHARS: usize = 100;
 
 pub(crate) fn parse_text(
     file: &str,
