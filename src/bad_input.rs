@@ -36,7 +36,7 @@ pub fn bad(message: impl AsRef<str>) -> anyhow::Error {
 /// message echoing a name or a path stays on one line and cannot move the
 /// terminal's cursor.
 pub fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+    clickday::units::one_line(text).into_owned()
 }
 
 /// A path as a message shows it: on one line.

@@ -17,6 +17,7 @@ use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal, Weibull};
 
 use crate::special::{inverse_regularized_gamma_p, ln_gamma, normal_cdf, normal_quantile, regularized_gamma_p};
+use crate::units::MAX_DURATION;
 
 /// Smallest coefficient of variation accepted by [`TimeDistribution::gamma`]:
 /// shape 1/cv² = 1e6. Beyond it the incomplete-gamma evaluations behind
@@ -63,8 +64,8 @@ pub enum DistError {
     /// An empirical list of durations with nothing in it.
     #[error("values must hold at least one duration (got none)")]
     NoValues,
-    /// An empirical duration that is negative, infinite or NaN.
-    #[error("values[{index}] must be finite and >= 0 s (got {value})")]
+    /// An empirical duration that is negative, too long or NaN.
+    #[error("values[{index}] must be >= 0 s and <= 36600d (got {value})")]
     BadValue {
         /// Zero-based position in the list.
         index: usize,
@@ -77,9 +78,9 @@ pub enum DistError {
         /// Number of points given.
         count: usize,
     },
-    /// An empirical CDF point whose duration is negative, not finite, or
+    /// An empirical CDF point whose duration is negative, too long, or
     /// below the previous point's.
-    #[error("cdf[{index}] duration must be finite, >= 0 s and >= the previous point's (got {x} s)")]
+    #[error("cdf[{index}] duration must be >= 0 s, <= 36600d and >= the previous point's (got {x} s)")]
     BadCdfDuration {
         /// Zero-based position of the point.
         index: usize,
@@ -111,9 +112,18 @@ fn positive(param: &'static str, allowed: &'static str, value: f64) -> Result<f6
     if value > 0.0 && value.is_finite() { Ok(value) } else { Err(DistError::OutOfRange { param, allowed, value }) }
 }
 
-/// Checks `value >= 0` and finite.
-fn non_negative(param: &'static str, allowed: &'static str, value: f64) -> Result<f64, DistError> {
-    if value >= 0.0 && value.is_finite() { Ok(value) } else { Err(DistError::OutOfRange { param, allowed, value }) }
+/// Checks a duration parameter (a mean, a value, a bound, a scale): above
+/// 0 (or at least 0 with `zero_allowed`) and at most [`MAX_DURATION`], the
+/// longest duration a scenario may write. With that bound and the limits
+/// on `cv` and the Weibull shape, every draw is a finite number of seconds
+/// (the heaviest tail allowed, Weibull of shape 0.02, stays below 1e90 s).
+fn duration(param: &'static str, value: f64, zero_allowed: bool) -> Result<f64, DistError> {
+    let low_ok = if zero_allowed { value >= 0.0 } else { value > 0.0 };
+    if low_ok && value <= MAX_DURATION {
+        return Ok(value);
+    }
+    let allowed = if zero_allowed { ">= 0 s and <= 36600d" } else { "> 0 s and <= 36600d" };
+    Err(DistError::OutOfRange { param, allowed, value })
 }
 
 /// A distribution of durations in seconds (service, patience or
@@ -175,23 +185,23 @@ enum Kind {
 
 impl TimeDistribution {
     /// Exponential with the given mean (s): memoryless, squared coefficient
-    /// of variation 1. Requires 0 < mean < ∞.
+    /// of variation 1. Requires 0 < mean <= [`MAX_DURATION`].
     pub fn exponential(mean: f64) -> Result<Self, DistError> {
-        let mean = positive("mean", "> 0 s", mean)?;
+        let mean = duration("mean", mean, false)?;
         Ok(Self { kind: Kind::Exponential { mean } })
     }
 
-    /// Always exactly `value` seconds. Requires 0 <= value < ∞.
+    /// Always exactly `value` seconds. Requires 0 <= value <= [`MAX_DURATION`].
     pub fn deterministic(value: f64) -> Result<Self, DistError> {
-        let value = non_negative("value", ">= 0 s", value)?;
+        let value = duration("value", value, true)?;
         Ok(Self { kind: Kind::Deterministic { value } })
     }
 
-    /// Uniform on [min, max] (s). Requires 0 <= min <= max < ∞; min = max
+    /// Uniform on [min, max] (s). Requires 0 <= min <= max <= [`MAX_DURATION`]; min = max
     /// is allowed and behaves as deterministic.
     pub fn uniform(min: f64, max: f64) -> Result<Self, DistError> {
-        let min = non_negative("min", ">= 0 s", min)?;
-        let max = non_negative("max", ">= 0 s", max)?;
+        let min = duration("min", min, true)?;
+        let max = duration("max", max, true)?;
         if min > max {
             return Err(DistError::UniformBounds { min, max });
         }
@@ -201,9 +211,10 @@ impl TimeDistribution {
     /// Lognormal with the given mean (s) and coefficient of variation
     /// cv = standard deviation / mean, the parameters a capacity planner
     /// measures. The underlying normal has σ² = ln(1 + cv²) and
-    /// μ = ln(mean) - σ²/2. Requires mean > 0 and 0 < cv <= 1000.
+    /// μ = ln(mean) - σ²/2. Requires 0 < mean <= [`MAX_DURATION`] and
+    /// 0 < cv <= 1000.
     pub fn lognormal(mean: f64, cv: f64) -> Result<Self, DistError> {
-        let mean = positive("mean", "> 0 s", mean)?;
+        let mean = duration("mean", mean, false)?;
         let cv = positive("cv", "> 0 and <= 1000", cv)?;
         if cv > MAX_CV {
             return Err(DistError::OutOfRange { param: "cv", allowed: "> 0 and <= 1000", value: cv });
@@ -221,10 +232,10 @@ impl TimeDistribution {
 
     /// Gamma with the given mean (s) and coefficient of variation: shape
     /// 1/cv², scale mean·cv². cv = 1 is the exponential, cv < 1 is
-    /// Erlang-like, cv > 1 is more variable. Requires mean > 0 and
-    /// 0.001 <= cv <= 1000 (below 0.001 use `deterministic`).
+    /// Erlang-like, cv > 1 is more variable. Requires 0 < mean <=
+    /// [`MAX_DURATION`] and 0.001 <= cv <= 1000 (below 0.001 use `deterministic`).
     pub fn gamma(mean: f64, cv: f64) -> Result<Self, DistError> {
-        let mean = positive("mean", "> 0 s", mean)?;
+        let mean = duration("mean", mean, false)?;
         if !(GAMMA_MIN_CV..=MAX_CV).contains(&cv) {
             return Err(DistError::OutOfRange { param: "cv", allowed: ">= 0.001 and <= 1000", value: cv });
         }
@@ -240,12 +251,13 @@ impl TimeDistribution {
     /// Weibull with the given shape k (dimensionless) and scale λ (s):
     /// F(x) = 1 - exp(-(x/λ)^k). k < 1 has a decreasing hazard (heavy
     /// tail), k = 1 is exponential, k > 1 an increasing one. Requires
-    /// 0.02 <= shape < ∞ (below, the variance overflows) and scale > 0.
+    /// 0.02 <= shape < ∞ (below, the variance overflows) and
+    /// 0 < scale <= [`MAX_DURATION`].
     pub fn weibull(shape: f64, scale: f64) -> Result<Self, DistError> {
         if !(shape >= WEIBULL_MIN_SHAPE && shape.is_finite()) {
             return Err(DistError::OutOfRange { param: "shape", allowed: ">= 0.02", value: shape });
         }
-        let scale = positive("scale", "> 0 s", scale)?;
+        let scale = duration("scale", scale, false)?;
         let sampler = Weibull::new(scale, shape).map_err(|_| DistError::OutOfRange {
             param: "scale",
             allowed: "> 0 s",
@@ -256,12 +268,12 @@ impl TimeDistribution {
 
     /// Resamples uniformly from a list of observed durations (s), each
     /// with probability 1/n (repeats count as often as they appear).
-    /// Requires a non-empty list of finite values >= 0.
+    /// Requires a non-empty list of values from 0 to [`MAX_DURATION`].
     pub fn empirical_values(values: Vec<f64>) -> Result<Self, DistError> {
         if values.is_empty() {
             return Err(DistError::NoValues);
         }
-        if let Some((index, &value)) = values.iter().enumerate().find(|(_, v)| !(**v >= 0.0 && v.is_finite())) {
+        if let Some((index, &value)) = values.iter().enumerate().find(|(_, v)| duration("values", **v, true).is_err()) {
             return Err(DistError::BadValue { index, value });
         }
         let mut sorted = values.into_boxed_slice();
@@ -276,8 +288,8 @@ impl TimeDistribution {
     /// A piecewise-linear CDF through points (x seconds, F(x)), with
     /// linear interpolation between them: the density is uniform on each
     /// segment, a vertical step (two points with equal x) is an atom and a
-    /// flat segment is a gap. Requires at least 2 points, x finite, >= 0
-    /// and nondecreasing, F nondecreasing from 0 at the first point to 1 at
+    /// flat segment is a gap. Requires at least 2 points, x from 0 to
+    /// [`MAX_DURATION`] and nondecreasing, F nondecreasing from 0 at the first point to 1 at
     /// the last (end values within 1e-9 of 0 and 1 are snapped).
     pub fn empirical_cdf(points: Vec<(f64, f64)>) -> Result<Self, DistError> {
         if points.len() < 2 {
@@ -285,7 +297,7 @@ impl TimeDistribution {
         }
         let mut previous = (0.0, 0.0);
         for (index, &(x, p)) in points.iter().enumerate() {
-            if !(x >= previous.0 && x.is_finite()) {
+            if !(x >= previous.0 && x <= MAX_DURATION) {
                 return Err(DistError::BadCdfDuration { index, x });
             }
             if !(p >= previous.1 && p <= 1.0) {
@@ -617,41 +629,41 @@ mod tests {
     #[test]
     fn every_constructor_rejects_out_of_range_parameters_with_a_clear_message() {
         let err = |r: Result<TimeDistribution, DistError>| r.unwrap_err().to_string();
-        assert_eq!(err(TimeDistribution::exponential(-3.0)), "mean must be > 0 s (got -3)");
-        assert_eq!(err(TimeDistribution::exponential(0.0)), "mean must be > 0 s (got 0)");
-        assert_eq!(err(TimeDistribution::exponential(f64::NAN)), "mean must be > 0 s (got NaN)");
-        assert_eq!(err(TimeDistribution::exponential(f64::INFINITY)), "mean must be > 0 s (got inf)");
-        assert_eq!(err(TimeDistribution::deterministic(-1.0)), "value must be >= 0 s (got -1)");
-        assert_eq!(err(TimeDistribution::uniform(-1.0, 2.0)), "min must be >= 0 s (got -1)");
+        assert_eq!(err(TimeDistribution::exponential(-3.0)), "mean must be > 0 s and <= 36600d (got -3)");
+        assert_eq!(err(TimeDistribution::exponential(0.0)), "mean must be > 0 s and <= 36600d (got 0)");
+        assert_eq!(err(TimeDistribution::exponential(f64::NAN)), "mean must be > 0 s and <= 36600d (got NaN)");
+        assert_eq!(err(TimeDistribution::exponential(f64::INFINITY)), "mean must be > 0 s and <= 36600d (got inf)");
+        assert_eq!(err(TimeDistribution::deterministic(-1.0)), "value must be >= 0 s and <= 36600d (got -1)");
+        assert_eq!(err(TimeDistribution::uniform(-1.0, 2.0)), "min must be >= 0 s and <= 36600d (got -1)");
         assert_eq!(err(TimeDistribution::uniform(3.0, 2.0)), "min must be <= max (got min 3 s, max 2 s)");
-        assert_eq!(err(TimeDistribution::uniform(1.0, f64::INFINITY)), "max must be >= 0 s (got inf)");
-        assert_eq!(err(TimeDistribution::lognormal(0.0, 1.0)), "mean must be > 0 s (got 0)");
+        assert_eq!(err(TimeDistribution::uniform(1.0, f64::INFINITY)), "max must be >= 0 s and <= 36600d (got inf)");
+        assert_eq!(err(TimeDistribution::lognormal(0.0, 1.0)), "mean must be > 0 s and <= 36600d (got 0)");
         assert_eq!(err(TimeDistribution::lognormal(1.0, -0.5)), "cv must be > 0 and <= 1000 (got -0.5)");
         assert_eq!(err(TimeDistribution::lognormal(1.0, 2000.0)), "cv must be > 0 and <= 1000 (got 2000)");
-        assert_eq!(err(TimeDistribution::gamma(-1.0, 1.0)), "mean must be > 0 s (got -1)");
+        assert_eq!(err(TimeDistribution::gamma(-1.0, 1.0)), "mean must be > 0 s and <= 36600d (got -1)");
         assert_eq!(err(TimeDistribution::gamma(1.0, 0.0)), "cv must be >= 0.001 and <= 1000 (got 0)");
         assert_eq!(err(TimeDistribution::weibull(0.0, 1.0)), "shape must be >= 0.02 (got 0)");
-        assert_eq!(err(TimeDistribution::weibull(2.0, -1.0)), "scale must be > 0 s (got -1)");
+        assert_eq!(err(TimeDistribution::weibull(2.0, -1.0)), "scale must be > 0 s and <= 36600d (got -1)");
         assert_eq!(
             err(TimeDistribution::empirical_values(vec![])),
             "values must hold at least one duration (got none)"
         );
         assert_eq!(
             err(TimeDistribution::empirical_values(vec![1.0, -2.0])),
-            "values[1] must be finite and >= 0 s (got -2)"
+            "values[1] must be >= 0 s and <= 36600d (got -2)"
         );
         assert_eq!(
             err(TimeDistribution::empirical_values(vec![f64::NAN])),
-            "values[0] must be finite and >= 0 s (got NaN)"
+            "values[0] must be >= 0 s and <= 36600d (got NaN)"
         );
         assert_eq!(err(TimeDistribution::empirical_cdf(vec![(1.0, 0.0)])), "cdf needs at least 2 points (got 1)");
         assert_eq!(
             err(TimeDistribution::empirical_cdf(vec![(5.0, 0.0), (4.0, 1.0)])),
-            "cdf[1] duration must be finite, >= 0 s and >= the previous point's (got 4 s)"
+            "cdf[1] duration must be >= 0 s, <= 36600d and >= the previous point's (got 4 s)"
         );
         assert_eq!(
             err(TimeDistribution::empirical_cdf(vec![(-1.0, 0.0), (4.0, 1.0)])),
-            "cdf[0] duration must be finite, >= 0 s and >= the previous point's (got -1 s)"
+            "cdf[0] duration must be >= 0 s, <= 36600d and >= the previous point's (got -1 s)"
         );
         assert_eq!(
             err(TimeDistribution::empirical_cdf(vec![(0.0, 0.0), (1.0, 0.6), (2.0, 0.5), (3.0, 1.0)])),
@@ -682,6 +694,41 @@ mod tests {
         // Rounded end probabilities are snapped to 0 and 1.
         let d = TimeDistribution::empirical_cdf(vec![(0.0, 1e-12), (1.0, 0.999_999_999_9)]).unwrap();
         assert_eq!(d.cdf(1.0), 1.0);
+    }
+
+    #[test]
+    fn durations_beyond_the_scenario_bound_are_refused_and_the_widest_allowed_sample_finite() {
+        let err = |r: Result<TimeDistribution, DistError>| r.unwrap_err().to_string();
+        let over = MAX_DURATION * 1.01;
+        assert_eq!(
+            err(TimeDistribution::exponential(1e18)),
+            "mean must be > 0 s and <= 36600d (got 1000000000000000000)"
+        );
+        assert!(err(TimeDistribution::deterministic(over)).starts_with("value must be >= 0 s and <= 36600d"));
+        assert!(err(TimeDistribution::uniform(0.0, over)).starts_with("max must be"));
+        assert!(err(TimeDistribution::lognormal(over, 1.0)).starts_with("mean must be"));
+        assert!(err(TimeDistribution::gamma(over, 1.0)).starts_with("mean must be"));
+        assert!(err(TimeDistribution::weibull(1.0, over)).starts_with("scale must be"));
+        assert!(err(TimeDistribution::empirical_values(vec![1.0, over])).starts_with("values[1] must be"));
+        assert!(err(TimeDistribution::empirical_cdf(vec![(0.0, 0.0), (over, 1.0)])).starts_with("cdf[1] duration"));
+        // At the bounds every kind draws finite, non-negative times, with
+        // the heaviest tails the constructors allow.
+        let widest = [
+            TimeDistribution::exponential(MAX_DURATION).unwrap(),
+            TimeDistribution::lognormal(MAX_DURATION, 1000.0).unwrap(),
+            TimeDistribution::gamma(MAX_DURATION, 1000.0).unwrap(),
+            TimeDistribution::gamma(MAX_DURATION, 0.001).unwrap(),
+            TimeDistribution::weibull(0.02, MAX_DURATION).unwrap(),
+            TimeDistribution::uniform(0.0, MAX_DURATION).unwrap(),
+        ];
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+        for d in &widest {
+            assert!(d.mean().is_finite() && d.variance().is_finite(), "{}", d.describe());
+            for _ in 0..100_000 {
+                let x = d.sample(&mut rng);
+                assert!(x.is_finite() && x >= 0.0, "{}: drew {x}", d.describe());
+            }
+        }
     }
 
     #[test]

@@ -15,6 +15,72 @@ pub type PerSecond = f64;
 
 const UNITS: &[(&str, f64)] = &[("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0), ("d", 86_400.0)];
 
+/// Longest duration a scenario may write: 36,600 days, ten times the
+/// longest run (3660 days), about a hundred years. Nothing a person waits
+/// for, takes or is told comes near it, so a larger value is a typo; and
+/// every time the engine computes from one (now + a delay, a sampled tail,
+/// a rate times a duration) then stays far inside the range where `f64`
+/// seconds are exact to the microsecond and the event queue's slots fit.
+pub const MAX_DURATION: Seconds = 36_600.0 * 86_400.0;
+
+/// Highest rate a scenario may write: a billion per second. That is above
+/// the traffic of the largest web services taken together, and ten seconds
+/// of it already reach the 1e10 arrivals a replication may simulate; a
+/// rate times any allowed duration stays finite.
+pub const MAX_RATE: PerSecond = 1e9;
+
+/// Longest text an error message echoes before cutting it short.
+const MAX_ECHO_CHARS: usize = 80;
+
+/// Text a person typed, as an error message shows it: in double quotes,
+/// with control characters, line separators, quotes and backslashes
+/// escaped, and cut short after 80 characters. Error messages are one line
+/// that an editor or a terminal turns into a location; a value that brought
+/// its own newline or escape sequence along would break that line.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4 * MAX_ECHO_CHARS) + 2);
+    out.push('"');
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX_ECHO_CHARS {
+            out.push_str("...");
+            break;
+        }
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            _ => push_escaped(&mut out, c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text with every character that would end or garble a line escaped
+/// (`\n`, `\r`, `\t`, `\u{1b}`, ...), and nothing else changed.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(breaks_line) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_escaped(&mut out, c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Control characters and the Unicode line and paragraph separators.
+fn breaks_line(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    if breaks_line(c) {
+        out.extend(c.escape_default());
+    } else {
+        out.push(c);
+    }
+}
+
 /// Parses a duration such as `"250ms"`, `"30s"`, `"5m"`, `"2h"`, `"1d"` or a
 /// compound such as `"1h30m"`.
 ///
@@ -27,54 +93,62 @@ pub fn parse_duration(text: &str) -> Result<Seconds, String> {
         return Err(format!("{expected}; got an empty string"));
     }
     if trimmed.starts_with('-') {
-        return Err(format!("a duration must be >= 0; got \"{text}\""));
+        return Err(format!("a duration must be >= 0; got {}", quote(text)));
     }
     let mut rest = trimmed;
     let mut total = 0.0;
     while !rest.is_empty() {
         let number_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
         if number_len == 0 {
-            return Err(format!("{expected}; got \"{text}\""));
+            return Err(format!("{expected}; got {}", quote(text)));
         }
-        let value: f64 = rest[..number_len].parse().map_err(|_| format!("{expected}; got \"{text}\""))?;
+        let value: f64 = rest[..number_len].parse().map_err(|_| format!("{expected}; got {}", quote(text)))?;
         rest = rest[number_len..].trim_start();
         let unit_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
         let unit = &rest[..unit_len];
         let Some(&(_, factor)) = UNITS.iter().find(|(name, _)| *name == unit) else {
             return Err(if unit.is_empty() {
-                format!("{expected}; \"{text}\" has no unit")
+                format!("{expected}; {} has no unit", quote(text))
             } else {
-                format!("{expected}; \"{unit}\" in \"{text}\" is not a unit")
+                format!("{expected}; {} in {} is not a unit", quote(unit), quote(text))
             });
         };
         total += value * factor;
         rest = rest[unit_len..].trim_start();
     }
-    if !total.is_finite() {
-        return Err(format!("{expected}; \"{text}\" is too large"));
+    if total > MAX_DURATION {
+        return Err(format!(
+            "a duration must be at most {} (ten times the longest run, about 100 years); got {}",
+            format_duration(MAX_DURATION),
+            quote(text)
+        ));
     }
     Ok(total)
 }
 
 /// Parses a rate such as `"300/h"`, `"5/s"`, `"2.5/m"` or `"1000/d"` into
-/// events per second.
+/// events per second, at most [`MAX_RATE`].
 pub fn parse_rate(text: &str) -> Result<PerSecond, String> {
     let expected = "expected a rate as count/unit with unit s, m, h or d, e.g. \"300/h\" or \"5/s\"";
     let Some((count, unit)) = text.trim().split_once('/') else {
-        return Err(format!("{expected}; got \"{text}\""));
+        return Err(format!("{expected}; got {}", quote(text)));
     };
-    let count: f64 = count.trim().parse().map_err(|_| format!("{expected}; got \"{text}\""))?;
-    if count < 0.0 || !count.is_finite() {
-        return Err(format!("a rate must be a finite number >= 0; got \"{text}\""));
+    let count: f64 = count.trim().parse().map_err(|_| format!("{expected}; got {}", quote(text)))?;
+    if count.is_nan() || count < 0.0 {
+        return Err(format!("a rate must be a number >= 0; got {}", quote(text)));
     }
     let per = match unit.trim() {
         "s" => 1.0,
         "m" | "min" => 60.0,
         "h" => 3600.0,
         "d" => 86_400.0,
-        other => return Err(format!("{expected}; \"{other}\" is not a unit")),
+        other => return Err(format!("{expected}; {} is not a unit", quote(other))),
     };
-    Ok(count / per)
+    let rate = count / per;
+    if rate > MAX_RATE {
+        return Err(format!("a rate must be at most 1e9/s (a billion per second); got {}", quote(text)));
+    }
+    Ok(rate)
 }
 
 /// A calendar date, used only to label simulated time with real clock times.
@@ -89,17 +163,21 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parses `YYYY-MM-DD`.
+    /// Parses `YYYY-MM-DD`: exactly four, two and two digits, so that a
+    /// date reads one way only (`2020-3-25` is refused rather than guessed).
     pub fn parse(text: &str) -> Result<Date, String> {
-        let bad = || format!("expected a date as YYYY-MM-DD, e.g. \"2020-04-01\"; got \"{text}\"");
+        let bad = || format!("expected a date as YYYY-MM-DD, e.g. \"2020-04-01\"; got {}", quote(text));
         let mut parts = text.trim().split('-');
         let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
         };
+        if !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
+            return Err(bad());
+        }
         let year: i32 = y.parse().map_err(|_| bad())?;
         let month: u32 = m.parse().map_err(|_| bad())?;
         let day: u32 = d.parse().map_err(|_| bad())?;
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || y.len() != 4 {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return Err(bad());
         }
         Ok(Date { year, month, day })
@@ -136,6 +214,11 @@ impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
+}
+
+/// Whether `text` is exactly `n` ASCII digits (no sign, no spaces).
+fn digits(text: &str, n: usize) -> bool {
+    text.len() == n && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
@@ -197,11 +280,12 @@ impl ClockTime {
 fn parse_time_of_day(t: &str, original: &str) -> Result<Seconds, String> {
     let bad = || {
         format!(
-            "expected a clock time \"HH:MM\", \"HH:MM:SS\", \"YYYY-MM-DD HH:MM\" or an offset \"+2h\"; got \"{original}\""
+            "expected a clock time \"HH:MM\", \"HH:MM:SS\", \"YYYY-MM-DD HH:MM\" or an offset \"+2h\"; got {}",
+            quote(original)
         )
     };
     let parts: Vec<&str> = t.split(':').collect();
-    if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.len() != 2) {
+    if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| !digits(p, 2)) {
         return Err(bad());
     }
     let field = |p: &str, max: u32| p.parse::<u32>().ok().filter(|v| *v <= max).ok_or_else(bad);
@@ -271,6 +355,37 @@ mod tests {
     }
 
     #[test]
+    fn durations_and_rates_have_an_upper_bound() {
+        assert_eq!(parse_duration("36600d"), Ok(MAX_DURATION));
+        let e = parse_duration("36600d1ms").unwrap_err();
+        assert_eq!(
+            e,
+            "a duration must be at most 36600d (ten times the longest run, about 100 years); got \"36600d1ms\""
+        );
+        assert!(parse_duration("1000000000000000000s").unwrap_err().contains("at most 36600d"));
+        assert!(parse_duration("99999999999999999999m").unwrap_err().contains("at most 36600d"));
+        assert!(parse_duration(&"9".repeat(400)).is_err());
+        assert!(parse_duration(&format!("{}s", "9".repeat(400))).unwrap_err().contains("at most 36600d"));
+        assert_eq!(parse_rate("1000000000/s"), Ok(MAX_RATE));
+        assert_eq!(parse_rate("60000000000/m"), Ok(MAX_RATE));
+        assert!(parse_rate("1000000001/s").unwrap_err().contains("at most 1e9/s"));
+        assert!(parse_rate("1e300/s").unwrap_err().contains("at most 1e9/s"));
+        assert!(parse_rate("inf/s").is_err());
+        assert!(parse_rate("NaN/s").is_err());
+    }
+
+    #[test]
+    fn quoted_text_stays_on_one_line() {
+        assert_eq!(quote("plain"), "\"plain\"");
+        assert_eq!(quote("a\nb\r\t\u{1b}[0m\u{2028}"), r#""a\nb\r\t\u{1b}[0m\u{2028}""#);
+        assert_eq!(quote("say \"hi\" \\o/"), r#""say \"hi\" \\o/""#);
+        assert_eq!(quote(&"x".repeat(200)), format!("\"{}...\"", "x".repeat(80)));
+        assert_eq!(quote("caf\u{e9}"), "\"caf\u{e9}\"");
+        assert_eq!(one_line("ok"), "ok");
+        assert_eq!(one_line("a\nb"), "a\\nb");
+    }
+
+    #[test]
     fn rates_convert_to_per_second() {
         assert_eq!(parse_rate("3600/h"), Ok(1.0));
         assert_eq!(parse_rate("60/m"), Ok(1.0));
@@ -303,6 +418,13 @@ mod tests {
         assert_eq!(Date::parse("1970-01-01").unwrap().days_since_epoch(), 0);
         assert!(Date::parse("2021-02-29").is_err());
         assert!(Date::parse("2020-13-01").is_err());
+        for loose in ["2020-3-25", "2020-03-5", "99-03-25", "+202-03-25", "2020-03-025", "2020-0x-01"] {
+            let e = Date::parse(loose).unwrap_err();
+            assert!(e.starts_with("expected a date as YYYY-MM-DD"), "{loose}: {e}");
+        }
+        assert!(ClockTime::parse("2020-4-02 01:00").is_err());
+        assert!(ClockTime::parse("08:+5").is_err());
+        assert!(ClockTime::parse("2020-04-02 01:00").is_ok());
     }
 
     #[test]

@@ -160,3 +160,253 @@ fn an_error_in_a_nested_table_of_a_variant_names_the_variants_line() {
     let e = clickday::scenario::parse_scenario_with_includes("v.toml", variant, &resolve).unwrap_err().to_string();
     assert!(e.starts_with("v.toml:5: contact.phone.lines: "), "{e}");
 }
+
+/// The error for `text` as file `file`, checked to be on one line.
+fn error_of(file: &str, text: &str) -> String {
+    let message = parse_scenario(file, text).expect_err("scenario should be refused").to_string();
+    assert!(!message.contains('\n') && !message.contains('\r'), "not one line: {message:?}");
+    message
+}
+
+const LINE: &str = r#"name = "line"
+duration = "12h"
+interval = "30m"
+
+[contact.phone]
+agents = 38
+handle_time = "2m"
+patience = "10m"
+
+[[contact.phone.demand]]
+name = "calls"
+kind = "poisson"
+rate = "1000/h"
+
+[contact.social]
+responders = 4
+handle_time = "3m"
+response_target = "2h"
+
+[[contact.social.demand]]
+name = "posts"
+kind = "poisson"
+rate = "20/h"
+"#;
+
+#[test]
+fn a_byte_order_mark_is_skipped_and_errors_keep_their_line() {
+    // Editors on Windows start UTF-8 files with U+FEFF; an error on the
+    // first line used to slice the key path inside it and panic.
+    assert!(error_of("bom.toml", "\u{feff}name = 1\nduration = \"1h\"\n").starts_with("bom.toml:1: name: "));
+    // The same with old Mac line endings (bare CR), which TOML refuses.
+    let e = error_of("cr.toml", "\u{feff}name = 1\rduration = \"1h\"\r");
+    assert!(e.starts_with("cr.toml:1: "), "{e}");
+    let e = error_of("bom.toml", &format!("\u{feff}{}", GOOD.replacen("servers = 3", "servers = 0", 1)));
+    assert!(e.starts_with("bom.toml:13: station[agents].servers: "), "{e}");
+    let s = parse_scenario("bom.toml", &format!("\u{feff}{GOOD}")).unwrap();
+    assert_eq!(s.name, "t");
+    // A base named by `extends`, and the variant path of --set, too.
+    let base = format!("\u{feff}{GOOD}");
+    let resolve = |name: &str| if name == "base.toml" { Ok(base.clone()) } else { Err(format!("no {name}")) };
+    let variant = "\u{feff}extends = \"base.toml\"\nname = \"v\"\n";
+    let s = clickday::scenario::parse_scenario_with_includes("v.toml", variant, &resolve).unwrap();
+    assert_eq!((s.name.as_str(), s.run().duration), ("v", 3600.0));
+    let broken = "\u{feff}extends = \"base.toml\"\nname = 1\n";
+    let e = clickday::scenario::parse_scenario_with_includes("v.toml", broken, &resolve).unwrap_err().to_string();
+    assert!(e.starts_with("v.toml:2: name: "), "{e}");
+    let o = [clickday::scenario::Override { path: "station.agents.servers".into(), value: "4".into() }];
+    let s = clickday::scenario::parse_variant("v.toml", variant, &resolve, &o).unwrap();
+    let clickday::scenario::Model::Network(net) = &s.model else { panic!("not a network") };
+    assert_eq!(net.stations[0].servers, 4);
+}
+
+#[test]
+fn durations_beyond_the_longest_allowed_are_refused_where_they_are_written() {
+    // Each of these was accepted and then never finished a replication.
+    for (from, to, line, key) in [
+        ("handle_time = \"2m\"", "handle_time = \"1000000000000000000s\"", 7, "contact.phone.handle_time"),
+        ("patience = \"10m\"", "patience = \"99999999999999999999m\"", 8, "contact.phone.patience"),
+        ("handle_time = \"3m\"", "handle_time = \"36601d\"", 17, "contact.social.handle_time"),
+        (
+            "handle_time = \"3m\"",
+            "handle_time = { dist = \"lognormal\", mean = \"99999999999999h\", cv = 1000 }",
+            17,
+            "contact.social.handle_time.mean",
+        ),
+        ("response_target = \"2h\"", "response_target = \"40000d\"", 18, "contact.social.response_target"),
+    ] {
+        let e = error_of("line.toml", &LINE.replacen(from, to, 1));
+        assert!(e.starts_with(&format!("line.toml:{line}: {key}: ")), "{e}");
+        assert!(e.contains("at most 36600d"), "{e}");
+    }
+    assert_error("mean = \"2m\"", "mean = \"1e300s\"", 14, "station[1].service.mean", "(ms, s, m, h, d)");
+    assert_error("mean = \"2m\"", "mean = \"5000000000000s\"", 14, "station[1].service.mean", "at most 36600d");
+    assert_error("\"1h\"", "\"36600d1s\"", 2, "duration", "at most 36600d");
+    // The longest allowed is accepted by the parser (the run length has its own, shorter, limit).
+    let at_bound = LINE.replacen("handle_time = \"3m\"", "handle_time = \"36600d\"", 1);
+    assert!(parse_scenario("line.toml", &at_bound).is_ok());
+}
+
+#[test]
+fn rates_above_a_billion_per_second_are_refused_where_they_are_written() {
+    assert_error("\"100/h\"", "\"1e12/s\"", 8, "source[1].rate", "at most 1e9/s");
+    let e = error_of("line.toml", &LINE.replacen("\"20/h\"", "\"4000000000000/h\"", 1));
+    assert!(e.starts_with("line.toml:23: contact.social.demand[1].rate: "), "{e}");
+    assert!(e.contains("at most 1e9/s"), "{e}");
+}
+
+#[test]
+fn a_run_too_large_to_simulate_points_at_the_key_that_makes_it_so() {
+    let e = error_for("\"100/h\"", "\"1000000000/s\"");
+    assert!(e.starts_with("bad.toml:8: source[calls].rate: the sources would bring about 3.600e12 arrivals"), "{e}");
+    let e = error_of("line.toml", &LINE.replacen("\"1000/h\"", "\"900000000/s\"", 1));
+    assert!(e.starts_with("line.toml:13: contact.phone.demand[calls].rate: the demand would bring about"), "{e}");
+    // Too many interval rows: the `interval` that makes them.
+    let e = error_for("interval = \"10m\"", "interval = \"1s\"\nreplications = 10000");
+    assert!(e.starts_with("bad.toml:3: interval: the run would hold"), "{e}");
+}
+
+#[test]
+fn names_that_are_not_safe_folder_names_are_refused() {
+    use clickday::scenario::check_folder_name;
+    for bad in ["..", ".", ".hidden", "", "a/b", "a\\b", "-rf", "na me", "caf\u{e9}", &"x".repeat(101)] {
+        let e = check_folder_name(bad).unwrap_err();
+        assert!(e.contains("ASCII letters, digits, '-', '_' and '.', starting with a letter or a digit"), "{e}");
+        assert!(!e.contains('\n'), "{e}");
+    }
+    for good in ["a", "mmc-call-center", "inps_2020.04.01", "7", &"x".repeat(100)] {
+        assert_eq!(check_folder_name(good), Ok(()), "{good}");
+    }
+    assert_error("name = \"t\"", "name = \"..\"", 1, "name", "starting with a letter or a digit");
+    assert_error("name = \"t\"", "name = \"../../etc\"", 1, "name", "got \"../../etc\"");
+}
+
+#[test]
+fn control_characters_in_echoed_values_are_escaped() {
+    let e = error_for("name = \"t\"", "name = \"a\\nb\\u001b[31m\"");
+    assert!(e.starts_with("bad.toml:1: name: "), "{e}");
+    assert!(e.contains(r#"got "a\nb\u{1b}[31m""#), "{e}");
+    // In a name that a key path repeats, too.
+    let e = error_for("name = \"agents\"\nservers = 3", "name = \"ag\\rents\"\nservers = 0");
+    assert!(e.starts_with(r"bad.toml:13: station[ag\rents].servers: "), "{e}");
+    let e = error_for("kind = \"poisson\"", "kind = \"pois\\nson\"");
+    assert!(e.contains(r#""pois\nson" is not a kind of source"#), "{e}");
+}
+
+#[test]
+fn an_error_inside_an_inline_table_of_a_variant_names_the_variants_line() {
+    let resolve = |name: &str| match name {
+        "base.toml" => Ok(GOOD.to_owned()),
+        "line.toml" => Ok(LINE.to_owned()),
+        other => Err(format!("no {other}")),
+    };
+    let parse = |text: &str| {
+        clickday::scenario::parse_scenario_with_includes("v.toml", text, &resolve).unwrap_err().to_string()
+    };
+    let station = "extends = \"base.toml\"\nname = \"v\"\n\n[[station]]\nname = \"agents\"\nservers = 3\n";
+    let e = parse(&format!("{station}service = {{ dist = \"exponential\", mean = \"-3s\" }}\n"));
+    assert!(e.starts_with("v.toml:7: station[1].service.mean: a duration must be >= 0"), "{e}");
+    let e = parse(&format!("{station}service = {{ dist = \"exponential\", mean = \"1s\", cv = 2 }}\n"));
+    assert!(e.starts_with("v.toml:7: station[agents].service.cv: does not apply"), "{e}");
+    let phone = "extends = \"line.toml\"\nname = \"v\"\n[contact.phone]\n";
+    let e = parse(&format!("{phone}handle_time = {{ dist = \"gamma\", mean = \"2m\", cv = \"x\" }}\n"));
+    assert!(e.starts_with("v.toml:4: contact.phone.handle_time"), "{e}");
+    // A dotted key at the top of the variant is the variant's line, not the base's.
+    let dotted = "extends = \"line.toml\"\nname = \"v\"\ncontact.phone.handle_time = { dist = \"lognormal\", mean = \"-3s\", cv = 1 }\n";
+    let e = parse(dotted);
+    assert!(e.starts_with("v.toml:3: contact.phone.handle_time.mean: "), "{e}");
+}
+
+#[test]
+fn dates_must_be_written_with_four_two_and_two_digits() {
+    for bad in ["2020-3-25", "2020-03-5", "20-03-25", "+2020-03-25", "2020-03-25x"] {
+        let e = error_for("duration = \"1h\"", &format!("duration = \"1h\"\nstart_date = \"{bad}\""));
+        assert!(e.starts_with("bad.toml:3: start_date: expected a date as YYYY-MM-DD"), "{e}");
+    }
+    let dated = "duration = \"1h\"\nstart_date = \"2020-04-01\"";
+    assert_error(
+        "routes = [",
+        "schedule = [ { at = \"2020-04-1 00:30\", servers = 5 } ]\nroutes = [",
+        15,
+        "station[1].schedule.at",
+        "YYYY-MM-DD",
+    );
+    let text = GOOD.replacen("duration = \"1h\"", dated, 1).replacen(
+        "routes = [",
+        "schedule = [ { at = \"2020-04-01 00:30\", servers = 5 } ]\nroutes = [",
+        1,
+    );
+    assert!(parse_scenario("ok.toml", &text).is_ok());
+    assert_error(
+        "routes = [",
+        "schedule = [ { at = \"08:+5\", servers = 5 } ]\nroutes = [",
+        15,
+        "station[1].schedule.at",
+        "HH:MM",
+    );
+}
+
+#[test]
+fn type_errors_say_what_to_write_not_the_loaders_types() {
+    for (from, to, expected) in [
+        (
+            "service = { dist = \"exponential\", mean = \"2m\" }",
+            "service = \"2m\"",
+            "expected a distribution table such as",
+        ),
+        ("routes = [ { to = \"agents\", p = 0.1 } ]", "routes = [ \"agents\" ]", "expected a route such as"),
+        ("routes = [ { to = \"agents\", p = 0.1 } ]", "routes = \"agents\"", "expected an array"),
+    ] {
+        let e = error_for(from, to);
+        assert!(e.contains(expected), "{e}");
+        assert!(!e.contains("Raw") && !e.contains("struct") && !e.contains("sequence"), "{e}");
+        assert!(e.starts_with("bad.toml:14: station[1].") || e.starts_with("bad.toml:15: station[1]."), "{e}");
+    }
+}
+
+#[test]
+fn the_plan_size_per_replication_is_what_the_memory_guard_counts() {
+    use clickday::scenario::MAX_INTERVAL_ROWS;
+    // Six 10-minute intervals, the station and the network.
+    let s = parse_scenario("good.toml", GOOD).unwrap();
+    assert_eq!(s.interval_rows_per_replication(), 12.0);
+    // A contact center: 24 half hours, two channels.
+    assert_eq!(parse_scenario("line.toml", LINE).unwrap().interval_rows_per_replication(), 48.0);
+    // A launch day: intervals times tiers plus the portal.
+    let day = parse_scenario("t.toml", include_str!("../scenarios/template-launch.toml")).unwrap();
+    let clickday::scenario::Model::LaunchDay(launch) = &day.model else { panic!("not a launch day") };
+    let intervals = (day.run().duration / day.run().interval).ceil();
+    assert_eq!(day.interval_rows_per_replication(), intervals * (launch.tiers.len() as f64 + 1.0));
+    // The loader refuses the file's own replications beyond the limit, and
+    // no more: the most replications that fit are accepted. With 1 s
+    // intervals a replication holds 3600 × 2 rows.
+    let with = |r: f64| GOOD.replacen("interval = \"10m\"", &format!("interval = \"1s\"\nreplications = {r}"), 1);
+    let fine = parse_scenario("ok.toml", &with(1.0)).unwrap();
+    assert_eq!(fine.interval_rows_per_replication(), 7200.0);
+    let most = (MAX_INTERVAL_ROWS / 7200.0).floor();
+    assert!(parse_scenario("ok.toml", &with(most)).is_ok());
+    let e = error_of("bad.toml", &with(most + 1.0));
+    assert!(e.starts_with("bad.toml:3: interval: the run would hold"), "{e}");
+}
+
+#[test]
+fn a_draw_far_beyond_any_run_does_not_stall_the_engine() {
+    // A Weibull of shape 0.02 draws a time beyond 3e17 s one time in four;
+    // once such a departure was the event queue's next, with more than a
+    // minute to the next arrival, the queue looped forever.
+    let text = GOOD
+        .replacen("duration = \"1h\"", "duration = \"48h\"", 1)
+        .replacen("\"100/h\"", "\"60/h\"", 1)
+        .replacen(
+            "service = { dist = \"exponential\", mean = \"2m\" }",
+            "service = { dist = \"weibull\", shape = 0.02, scale = \"36600d\" }\npatience = { dist = \"exponential\", mean = \"1h\" }",
+            1,
+        );
+    let s = parse_scenario("heavy.toml", &text).unwrap();
+    let clickday::scenario::Model::Network(net) = &s.model else { panic!("not a network") };
+    for replication in 0..3 {
+        let streams = clickday::engine::RngStreams::new(s.seed, replication);
+        let result = clickday::network::simulate(net, &streams).unwrap();
+        assert!(result.stations[0].utilisation > 0.5, "servers held by far departures");
+    }
+}

@@ -34,7 +34,8 @@ pub struct Scheduled<E> {
 ///   events pending it is the whole queue;
 /// - a *fine* ring of 4,096 slots holds the next 64 seconds, unsorted;
 /// - a *coarse* ring of 4,096 slots of 64 s each holds the next three days;
-/// - an *overflow* heap holds anything further.
+/// - an *overflow* heap holds anything further, up to 2^40 s;
+/// - a *far* heap holds the times at or beyond that, `+inf` included.
 ///
 /// An event is appended to the ring that covers its time and moves down a
 /// level only when the clock gets there, so each event is handled a bounded
@@ -47,6 +48,9 @@ pub struct EventQueue<E> {
     fine: Vec<Vec<Scheduled<E>>>,
     coarse: Vec<Vec<Scheduled<E>>>,
     overflow: Heap<E>,
+    /// Events at or after [`HORIZON`]: sorted by the heap alone, because
+    /// their slot numbers would not fit the rings' arithmetic.
+    far: Heap<E>,
     /// First fine slot not yet moved into `near`: every event before
     /// `cursor / SLOTS_PER_SECOND` seconds is in `near`.
     cursor: u64,
@@ -61,6 +65,15 @@ pub struct EventQueue<E> {
 
 /// Fine slots per second of simulated time.
 const SLOTS_PER_SECOND: f64 = 64.0;
+/// Times from here on (2^40 s, about 35,000 years) skip the rings. A slot
+/// number is `time × 64` and the coarse ring's reach multiplies it by 4,096
+/// again: without a horizon a time beyond about 3e17 s saturates the cast
+/// and wraps the arithmetic, and the queue loops forever. No run is that
+/// long (scenarios stop at 3660 days), so only a sampled time from a
+/// distribution's far tail, or an infinite one, ever lands here, and it
+/// still fires in exact `(time, seq)` order: after every earlier time, and
+/// `+inf` after every finite one.
+const HORIZON: Seconds = (1u64 << 40) as Seconds;
 /// Slots per ring; a coarse slot spans one whole fine ring.
 const RING: u64 = 1 << 12;
 /// Events go straight into the near heap while fewer than this many are
@@ -96,6 +109,7 @@ impl<E: Copy> EventQueue<E> {
             fine: (0..RING).map(|_| Vec::new()).collect(),
             coarse: (0..RING).map(|_| Vec::new()).collect(),
             overflow: Heap::with_capacity(0),
+            far: Heap::with_capacity(0),
             cursor: 0,
             coarse_cursor: 0,
             in_fine: 0,
@@ -132,6 +146,10 @@ impl<E: Copy> EventQueue<E> {
     /// would grow large.
     #[inline]
     fn place(&mut self, entry: Scheduled<E>) {
+        if entry.time >= HORIZON {
+            self.far.push(entry);
+            return;
+        }
         let slot = slot_of(entry.time);
         if slot < self.cursor || self.len() < NEAR_DIRECT {
             self.near.push(entry);
@@ -153,8 +171,9 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// Moves slots down into the near heap until its first event is the
-    /// earliest of all (or nothing is pending). Returns false when the queue
-    /// is empty.
+    /// earliest before [`HORIZON`] (or nothing before it is pending).
+    /// Returns false when nothing before the horizon is pending; the far
+    /// heap is then next.
     ///
     /// Every event on a ring or in the overflow lies at or after the slot
     /// `cursor`; the near heap may also hold later events (see [`place`]).
@@ -220,10 +239,7 @@ impl<E: Copy> EventQueue<E> {
     /// Removes and returns the earliest event, advancing the clock to it.
     #[inline]
     pub fn pop(&mut self) -> Option<Scheduled<E>> {
-        if !self.ready() {
-            return None;
-        }
-        let next = self.near.pop()?;
+        let next = if self.ready() { self.near.pop() } else { self.far.pop() }?;
         self.now = next.time;
         Some(next)
     }
@@ -231,16 +247,13 @@ impl<E: Copy> EventQueue<E> {
     /// The time of the earliest pending event, if any.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Seconds> {
-        if !self.ready() {
-            return None;
-        }
-        self.near.peek().map(|s| s.time)
+        if self.ready() { self.near.peek() } else { self.far.peek() }.map(|s| s.time)
     }
 
     /// Number of pending events.
     #[inline]
     pub fn len(&self) -> usize {
-        self.near.len() + self.in_fine + self.in_coarse + self.overflow.len()
+        self.near.len() + self.in_fine + self.in_coarse + self.overflow.len() + self.far.len()
     }
 
     /// Whether no event is pending.
@@ -473,5 +486,49 @@ mod tests {
         let got: Vec<(f64, usize)> = std::iter::from_fn(|| q.pop().map(|s| (s.time, s.event))).collect();
         assert_eq!(got, expected);
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn huge_and_infinite_times_fire_last_in_order_and_never_hang() {
+        // Beyond about 3e17 s the slot number `time × 64` no longer fits in
+        // 64 bits; such times (a draw from a distribution's far tail) must
+        // neither loop nor jump ahead of a finite time.
+        let huge = [1e300, f64::MAX, f64::INFINITY, HORIZON, HORIZON * 0.999, 3e17, 1e18, 1e300, f64::INFINITY];
+        let mut q = EventQueue::new();
+        let mut reference: Vec<(f64, u32)> = Vec::new();
+        let mut push = |q: &mut EventQueue<u32>, t: f64| {
+            let seq = q.scheduled_total() as u32;
+            q.schedule(t, seq);
+            reference.push((t, seq));
+        };
+        // Enough events that the rings and the overflow heap are in use.
+        for i in 0..200 {
+            push(&mut q, f64::from(i) * 37.5);
+            push(&mut q, huge[i as usize % huge.len()]);
+            push(&mut q, 86_400.0 * 400.0 + f64::from(i));
+        }
+        let mut popped: Vec<(f64, u32)> = Vec::new();
+        for round in 0..300 {
+            let s = q.pop().unwrap();
+            popped.push((s.time, s.seq));
+            // Keep scheduling while the clock moves: near, far and at infinity.
+            if round % 3 == 0 {
+                push(&mut q, s.time + 1.0);
+                push(&mut q, s.time + 1e290);
+            }
+        }
+        q.schedule_in(5.0, u32::MAX);
+        reference.push((q.now() + 5.0, q.scheduled_total() as u32 - 1));
+        while let Some(s) = q.pop() {
+            popped.push((s.time, s.seq));
+        }
+        assert!(q.is_empty());
+        assert_eq!(q.now(), f64::INFINITY);
+        reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        assert_eq!(popped, reference);
+        // Once the clock is at infinity, later events still come out.
+        q.schedule_in(1.0, 7);
+        assert_eq!(q.peek_time(), Some(f64::INFINITY));
+        assert_eq!(q.pop().map(|s| s.event), Some(7));
     }
 }

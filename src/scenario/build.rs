@@ -8,7 +8,7 @@ use super::{Model, Scenario};
 use crate::arrivals::{ArrivalProcess, ProfileShape, RateProfile};
 use crate::dist::TimeDistribution;
 use crate::network::{CapacityChange, MAX_PRIORITY_LEVELS, Network, Route, RunLength, SourceSpec, StationSpec};
-use crate::units::{ClockTime, Date, Seconds, format_duration};
+use crate::units::{ClockTime, Date, Seconds, format_duration, quote};
 use toml::Spanned;
 
 /// Most arrivals one replication may be asked to simulate.
@@ -30,8 +30,9 @@ pub(super) struct Builder<'a> {
 /// The include resolver of a scenario parsed from text alone.
 pub(super) fn no_includes(name: &str) -> Result<String, String> {
     Err(format!(
-        "this scenario refers to the file \"{name}\", but it was parsed without access to files \
-         (load it with parse_scenario_with_includes)"
+        "this scenario refers to the file {}, but it was parsed without access to files \
+         (load it with parse_scenario_with_includes)",
+        quote(name)
     ))
 }
 
@@ -51,17 +52,22 @@ impl<'a> Builder<'a> {
         (self.includes)(name)
     }
 
+    /// An error at a top-level key, or at a whole section: the line that
+    /// assigns `key` before the first table, else the first header of the
+    /// table `key` (`[edge]`, `[[tier]]`, `[contact.phone]` for
+    /// `contact`), else line 1 (a section that is missing altogether).
     pub(super) fn top(&self, key: &str, message: impl Into<String>) -> ScenarioError {
-        self.map.error_at(0, key, key, message)
+        let mut error = self.map.error_at(0, key, key, message);
+        if !self.map.assigns_at_top(key)
+            && let Some(line) = self.map.header_line(key)
+        {
+            error.line = Some(line);
+        }
+        error
     }
 
     pub fn build(mut self, raw: RawScenario) -> Result<Scenario, ScenarioError> {
-        if raw.name.is_empty() || !raw.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
-            return Err(self.top(
-                "name",
-                format!("must be letters, digits, '-', '_' or '.' (it names the output folder); got \"{}\"", raw.name),
-            ));
-        }
+        super::check_folder_name(&raw.name).map_err(|m| self.top("name", m))?;
         if let Some(date) = &raw.start_date {
             self.start_date = Some(Date::parse(date).map_err(|m| self.top("start_date", m))?);
         }
@@ -127,18 +133,9 @@ impl<'a> Builder<'a> {
             if let Some(contact) = &raw.contact {
                 launch.contact_center = Some(super::contact::build_contact(&self, contact, run, max_in_system)?);
             }
-            let rows = (duration / interval).ceil() * (launch.tiers.len() as f64 + 1.0) * f64::from(replications);
-            self.check_rows(rows)?;
             Model::LaunchDay(Box::new(launch))
         } else if let Some(contact) = raw.contact.as_ref().filter(|_| raw.station.is_empty() && raw.source.is_empty()) {
-            let center = super::contact::build_contact(&self, contact, run, max_in_system)?;
-            let channels = f64::from(u8::from(center.phone.is_some()) + u8::from(center.social.is_some()));
-            self.check_rows((duration / interval).ceil() * channels * f64::from(replications))?;
-            let expected = center.expected_contacts();
-            if expected > MAX_EXPECTED_ARRIVALS {
-                return Err(self.top("contact", format!("the demand would bring about {expected:.3e} contacts per replication; at most {MAX_EXPECTED_ARRIVALS:.0e} are allowed")));
-            }
-            Model::Contact(Box::new(center))
+            Model::Contact(Box::new(super::contact::build_contact(&self, contact, run, max_in_system)?))
         } else {
             if raw.contact.is_some() {
                 return Err(self.top(
@@ -147,22 +144,28 @@ impl<'a> Builder<'a> {
                      put the contact center in a scenario of its own",
                 ));
             }
-            Model::Network(self.network(&raw, run, replications, max_in_system)?)
+            Model::Network(self.network(&raw, run, max_in_system)?)
         };
-        Ok(Scenario {
+        let scenario = Scenario {
             name: raw.name,
             description: raw.description,
             start_date: self.start_date,
             seed,
             replications,
             model,
-        })
+        };
+        self.check_rows(scenario.interval_rows_per_replication() * f64::from(replications))?;
+        Ok(scenario)
     }
 
-    /// Refuses runs whose interval rows would not fit in memory.
+    /// Refuses runs whose interval rows would not fit in memory. The error
+    /// points at what the file can change: its `interval`, else its
+    /// `replications`, else its `duration`.
     fn check_rows(&self, rows: f64) -> Result<(), ScenarioError> {
         if rows > MAX_INTERVAL_ROWS {
-            return Err(self.top("interval", format!(
+            let key =
+                ["interval", "replications"].into_iter().find(|k| self.map.assigns_at_top(k)).unwrap_or("duration");
+            return Err(self.top(key, format!(
                 "the run would hold {rows:.3e} interval rows (about {:.1} GB); at most {MAX_INTERVAL_ROWS:.0e}: use a longer interval or fewer replications",
                 rows * 200.0 / 1e9
             )));
@@ -180,13 +183,7 @@ impl<'a> Builder<'a> {
         self.start_date
     }
 
-    fn network(
-        &self,
-        raw: &RawScenario,
-        run: RunLength,
-        replications: u32,
-        max_in_system: u32,
-    ) -> Result<Network, ScenarioError> {
+    fn network(&self, raw: &RawScenario, run: RunLength, max_in_system: u32) -> Result<Network, ScenarioError> {
         if raw.station.is_empty() {
             return Err(self.top("station", "a scenario needs at least one [[station]]"));
         }
@@ -205,13 +202,41 @@ impl<'a> Builder<'a> {
         let network = Network { stations, sources, run, max_in_system };
         let expected = network.expected_arrivals();
         if expected > MAX_EXPECTED_ARRIVALS {
-            return Err(self.top("source", format!("the sources would bring about {expected:.3e} arrivals per replication; at most {MAX_EXPECTED_ARRIVALS:.0e} are allowed")));
+            return Err(self.too_many_arrivals(raw, &network, expected));
         }
-        let rows =
-            (run.duration / run.interval).ceil() * (network.stations.len() as f64 + 1.0) * f64::from(replications);
-        self.check_rows(rows)?;
         network.check().map_err(|m| self.top("station", m))?;
         Ok(network)
+    }
+
+    /// The error for a network that would bring more than
+    /// [`MAX_EXPECTED_ARRIVALS`], at the key of its largest contributor: a
+    /// source's `rate`, `profile` or `size`, or a station's
+    /// `initial_customers`.
+    fn too_many_arrivals(&self, raw: &RawScenario, network: &Network, expected: f64) -> ScenarioError {
+        let horizon = network.run.duration;
+        let by_source = network.sources.iter().map(|s| s.process.expected_count(horizon));
+        let by_station = network.stations.iter().map(|s| f64::from(s.initial_customers));
+        let largest = by_source.clone().chain(by_station.clone()).fold(0.0, f64::max);
+        let message = |what: &str| {
+            format!(
+                "the sources would bring about {expected:.3e} arrivals per replication ({what} about {largest:.3e}); \
+                 at most {MAX_EXPECTED_ARRIVALS:.0e} are allowed"
+            )
+        };
+        if let Some(i) = by_source.clone().position(|n| n == largest) {
+            let (spanned, spec) = (&raw.source[i], &network.sources[i]);
+            let key = match spec.process {
+                ArrivalProcess::Poisson { .. } => "rate",
+                ArrivalProcess::Profile(_) => "profile",
+                ArrivalProcess::Population { .. } | ArrivalProcess::Batch { .. } => "size",
+            };
+            let path = format!("source[{}].{key}", spec.name);
+            return self.map.error_at(spanned.span().start, &path, key, message("this source alone brings"));
+        }
+        let i = by_station.clone().position(|n| n == largest).unwrap_or(0);
+        let path = format!("station[{}].initial_customers", network.stations[i].name);
+        let at = raw.station[i].span().start;
+        self.map.error_at(at, &path, "initial_customers", message("this station starts with"))
     }
 
     pub(super) fn clock(&self, clock: ClockTime, from: usize, path: &str, key: &str) -> Result<Seconds, ScenarioError> {
@@ -286,7 +311,7 @@ impl<'a> Builder<'a> {
                 return Err(self.map.error_on_line(
                     r_at,
                     &path(&format!("{key}.to")),
-                    format!("no station is called \"{}\"; stations: {}", r.to, names.join(", ")),
+                    format!("no station is called {}; stations: {}", quote(&r.to), names.join(", ")),
                 ));
             };
             probability(r.p).map_err(|m| self.map.error_on_line(r_at, &path(&format!("{key}.p")), m))?;
@@ -324,7 +349,7 @@ impl<'a> Builder<'a> {
             return Err(err("name", "must not be empty".into()));
         }
         let Some(to) = names.iter().position(|n| *n == src.to) else {
-            return Err(err("to", format!("no station is called \"{}\"; stations: {}", src.to, names.join(", "))));
+            return Err(err("to", format!("no station is called {}; stations: {}", quote(&src.to), names.join(", "))));
         };
         let priority =
             int_in(src.priority, 0, 0, MAX_PRIORITY_LEVELS as i64 - 1).map_err(|m| err("priority", m))? as u8;
@@ -348,7 +373,7 @@ impl<'a> Builder<'a> {
             other => {
                 return Err(err(
                     "kind",
-                    format!("\"{other}\" is not a kind of source; allowed: poisson, profile, population, batch"),
+                    format!("{} is not a kind of source; allowed: poisson, profile, population, batch", quote(other)),
                 ));
             }
         };
@@ -381,7 +406,10 @@ impl<'a> Builder<'a> {
                     None | Some("step") => ProfileShape::Step,
                     Some("linear") => ProfileShape::Linear,
                     Some(other) => {
-                        return Err(err("shape", format!("\"{other}\" is not a profile shape; allowed: step, linear")));
+                        return Err(err(
+                            "shape",
+                            format!("{} is not a profile shape; allowed: step, linear", quote(other)),
+                        ));
                     }
                 };
                 let mut points: Vec<(Seconds, f64)> = Vec::with_capacity(src.profile.len());
@@ -457,7 +485,8 @@ impl<'a> Builder<'a> {
                 return Err(err(
                     "dist",
                     format!(
-                        "\"{other}\" is not a distribution; allowed: exponential, deterministic, uniform, lognormal, gamma, weibull, empirical"
+                        "{} is not a distribution; allowed: exponential, deterministic, uniform, lognormal, gamma, weibull, empirical",
+                        quote(other)
                     ),
                 ));
             }
@@ -510,7 +539,7 @@ pub(super) fn new_name<'a>(name: &str, mut earlier: impl Iterator<Item = &'a str
         return Err("must not be empty".into());
     }
     if earlier.any(|e| e == name) {
-        return Err(format!("\"{name}\" is used by an earlier {what}; names must be unique"));
+        return Err(format!("{} is used by an earlier {what}; names must be unique", quote(name)));
     }
     Ok(())
 }

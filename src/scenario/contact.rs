@@ -8,7 +8,7 @@
 //! with a start time and a head count per row) is loaded through the
 //! scenario's include resolver, so the library itself never opens a file.
 
-use super::build::{Builder, int_range, new_name, share};
+use super::build::{Builder, MAX_EXPECTED_ARRIVALS, int_range, new_name, share};
 use super::error::ScenarioError;
 use super::raw::{Clock, Duration, Rate, RawDist, RawRatePoint};
 use crate::arrivals::{ArrivalProcess, ProfileShape, RateProfile};
@@ -20,7 +20,7 @@ use crate::contact::{
 use crate::dist::TimeDistribution;
 use crate::engine::RunLength;
 use crate::network::MAX_PRIORITY_LEVELS;
-use crate::units::{self, ClockTime, Date, Seconds, format_duration};
+use crate::units::{self, ClockTime, Date, Seconds, format_duration, quote};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::fmt;
@@ -264,7 +264,46 @@ pub(super) fn build_contact(
     }
     let center = ContactCenter { run, calendar, phone, social, max_in_system };
     center.check().map_err(|m| b.map.error_at(at, "contact", "contact", m))?;
+    check_volume(b, c, &center)?;
     Ok(center)
+}
+
+/// Refuses a center whose own demand would bring more than
+/// [`MAX_EXPECTED_ARRIVALS`] contacts per replication, at the key of the
+/// largest demand (its `rate`, `profile`, `size` or `recipients`).
+fn check_volume(b: &Builder<'_>, raw: &RawContact, center: &ContactCenter) -> Result<(), ScenarioError> {
+    let expected = center.expected_contacts();
+    if expected <= MAX_EXPECTED_ARRIVALS {
+        return Ok(());
+    }
+    let horizon = center.run.duration;
+    let channels = [
+        ("phone", center.phone.as_ref().map(|p| &p.demand), raw.phone.as_ref().map(|p| &p.get_ref().demand)),
+        ("social", center.social.as_ref().map(|s| &s.demand), raw.social.as_ref().map(|s| &s.get_ref().demand)),
+    ];
+    let largest = channels
+        .iter()
+        .filter_map(|(channel, built, written)| Some((*channel, (*built)?, (*written)?)))
+        .flat_map(|(channel, built, written)| built.iter().map(move |d| (channel, d, written)))
+        .max_by(|a, b| a.1.expected_count(horizon).total_cmp(&b.1.expected_count(horizon)));
+    let message = |alone: f64| {
+        format!(
+            "the demand would bring about {expected:.3e} contacts per replication (this demand alone about \
+             {alone:.3e}); at most {MAX_EXPECTED_ARRIVALS:.0e} are allowed"
+        )
+    };
+    let Some((channel, demand, written)) = largest else {
+        return Err(b.top("contact", message(expected)));
+    };
+    let key = match &demand.kind {
+        DemandKind::Arrivals(ArrivalProcess::Poisson { .. }) => "rate",
+        DemandKind::Arrivals(ArrivalProcess::Profile(_)) => "profile",
+        DemandKind::Arrivals(_) => "size",
+        DemandKind::Wave(_) => "recipients",
+    };
+    let at = written.iter().find(|d| d.get_ref().name == demand.name).map_or(0, |d| d.span().start);
+    let path = format!("contact.{channel}.demand[{}].{key}", demand.name);
+    Err(b.map.error_at(at, &path, key, message(demand.expected_count(horizon))))
 }
 
 fn calendar(b: &Builder<'_>, c: &RawContact, at: usize) -> Result<WorkingCalendar, ScenarioError> {
@@ -285,7 +324,10 @@ fn calendar(b: &Builder<'_>, c: &RawContact, at: usize) -> Result<WorkingCalenda
         for day in days {
             let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
             let Some(i) = names.iter().position(|n| day.eq_ignore_ascii_case(n)) else {
-                return Err(err("working_days", format!("\"{day}\" is not a weekday; allowed: {}", names.join(", "))));
+                return Err(err(
+                    "working_days",
+                    format!("{} is not a weekday; allowed: {}", quote(day), names.join(", ")),
+                ));
             };
             calendar.working_days[i] = true;
         }
@@ -474,16 +516,16 @@ fn social(
         None | Some("oldest_first") => InboxOrder::OldestFirst,
         Some("newest_first") => InboxOrder::NewestFirst,
         Some(other) => {
-            return Err(err("order", format!("\"{other}\" is not an order; allowed: oldest_first, newest_first")));
+            return Err(err("order", format!("{} is not an order; allowed: oldest_first, newest_first", quote(other))));
         }
     };
     let strain = match &s.strain {
         None => None,
         Some(st) => {
-            if !(st.backlog_per_responder >= 0.0 && st.backlog_per_responder.is_finite()) {
+            if !(0.0..=1e9).contains(&st.backlog_per_responder) {
                 return Err(err(
                     "strain.backlog_per_responder",
-                    format!("must be >= 0; got {}", st.backlog_per_responder),
+                    format!("must be a number from 0 to 1e9; got {}", st.backlog_per_responder),
                 ));
             }
             if !(st.handle_factor > 0.0 && st.handle_factor <= 1.0) {
@@ -574,7 +616,7 @@ fn demand(
             None => 0,
             Some(name) => reasons.iter().position(|r| &r.name == name).ok_or_else(|| {
                 let names: Vec<&str> = reasons.iter().map(|r| r.name.as_str()).collect();
-                err("reason", format!("no reason is called \"{name}\"; reasons: {}", names.join(", ")))
+                err("reason", format!("no reason is called {}; reasons: {}", quote(name), names.join(", ")))
             })?,
         };
         let given: Vec<&str> = [
@@ -603,7 +645,8 @@ fn demand(
                 return Err(err(
                     "kind",
                     format!(
-                        "\"{other}\" is not a kind of demand; allowed: poisson, profile, population, batch, wave, external"
+                        "{} is not a kind of demand; allowed: poisson, profile, population, batch, wave, external",
+                        quote(other)
                     ),
                 ));
             }
@@ -628,7 +671,10 @@ fn demand(
                     None | Some("step") => ProfileShape::Step,
                     Some("linear") => ProfileShape::Linear,
                     Some(other) => {
-                        return Err(err("shape", format!("\"{other}\" is not a profile shape; allowed: step, linear")));
+                        return Err(err(
+                            "shape",
+                            format!("{} is not a profile shape; allowed: step, linear", quote(other)),
+                        ));
                     }
                 };
                 let mut points: Vec<(Seconds, f64)> = Vec::with_capacity(d.profile.len());
@@ -790,7 +836,10 @@ fn schedule(
             Some("daily") => Repeat::Daily,
             Some("working_days") => Repeat::WorkingDays,
             Some(other) => {
-                return Err(err("repeat", format!("\"{other}\" is not a repeat; allowed: once, daily, working_days")));
+                return Err(err(
+                    "repeat",
+                    format!("{} is not a repeat; allowed: once, daily, working_days", quote(other)),
+                ));
             }
         };
         if repeat != Repeat::Once && length > 86_400.0 {
@@ -834,7 +883,7 @@ fn schedule(
 /// has that column) or the end of the run. Returns a one-line message
 /// naming the file, and the line and column for a bad row.
 fn schedule_file(b: &Builder<'_>, file: &str, column: &str, run: RunLength) -> Result<StaffSchedule, String> {
-    let text = b.resolve(file).map_err(|m| format!("cannot load \"{file}\": {m}"))?;
+    let text = b.resolve(file).map_err(|m| format!("cannot load {}: {m}", quote(file)))?;
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| format!("{file}: not a CSV file ({e})"))?.clone();
     if headers.is_empty() || headers.iter().all(str::is_empty) {
@@ -867,10 +916,9 @@ fn schedule_file(b: &Builder<'_>, file: &str, column: &str, run: RunLength) -> R
         let start = match start_s {
             Some(i) => {
                 let v = cell(i, "start_s")?;
-                v.parse::<f64>()
-                    .ok()
-                    .filter(|s| *s >= 0.0 && s.is_finite())
-                    .ok_or_else(|| format!("{file} line {line}: column start_s must be seconds >= 0; got \"{v}\""))?
+                v.parse::<f64>().ok().filter(|s| *s >= 0.0 && s.is_finite()).ok_or_else(|| {
+                    format!("{file} line {line}: column start_s must be seconds >= 0; got {}", quote(v))
+                })?
             }
             None => {
                 let i = start_clock.unwrap_or(0);
@@ -882,7 +930,7 @@ fn schedule_file(b: &Builder<'_>, file: &str, column: &str, run: RunLength) -> R
         };
         let v = cell(count_col, column)?;
         let count = v.parse::<f64>().ok().filter(|n| *n >= 0.0 && n.fract() == 0.0 && *n <= 1e6).ok_or_else(|| {
-            format!("{file} line {line}: column {column} must be an integer from 0 to 1000000; got \"{v}\"")
+            format!("{file} line {line}: column {column} must be an integer from 0 to 1000000; got {}", quote(v))
         })?;
         if start >= run.duration {
             return Err(format!(
@@ -897,7 +945,7 @@ fn schedule_file(b: &Builder<'_>, file: &str, column: &str, run: RunLength) -> R
         if let Some(i) = end_s {
             let v = cell(i, "end_s")?;
             let end = v.parse::<f64>().ok().filter(|e| *e > start).ok_or_else(|| {
-                format!("{file} line {line}: column end_s must be seconds after start_s; got \"{v}\"")
+                format!("{file} line {line}: column end_s must be seconds after start_s; got {}", quote(v))
             })?;
             last_end = Some(end);
         }

@@ -8,7 +8,8 @@
 //! element has no meaning a reader could predict. Errors in the merged
 //! scenario are reported at the line of the file that set the key.
 
-use super::error::{ScenarioError, SourceMap, assigns, assigns_inline};
+use super::error::{ScenarioError, SourceMap, assigns, assigns_inline, header_names};
+use crate::units::quote;
 use toml::{Table, Value};
 
 /// Deepest chain of files extending files.
@@ -64,7 +65,7 @@ pub(crate) fn resolve_chain(
                 0,
                 "extends",
                 "extends",
-                format!("\"{base}\" makes a loop or a chain deeper than {MAX_DEPTH} files"),
+                format!("{} makes a loop or a chain deeper than {MAX_DEPTH} files", quote(base)),
             ));
         }
         let base_text = resolve(base).map_err(|m| map.error_at(0, "extends", "extends", m))?;
@@ -129,8 +130,11 @@ impl Extended {
 /// `category[2].crowd.share`, `contact.phone.lines`) is written in `text`,
 /// if it is. The key's table is the longest prefix of the path that is a
 /// header of the file and writes the key (`[contact.phone]`, or the
-/// element of `[[tier]]` that a selector names), as an assignment or
-/// inside an inline table; a path that is itself a header is found at it.
+/// element of `[[tier]]` that a selector names), as an assignment, a
+/// dotted key (`phone.lines = 5` under `[contact]`) or inside an inline
+/// table; a path that is itself a header is found at it. Keys before the
+/// first header are matched the same way, dotted keys included
+/// (`contact.phone.handle_time = { ... }`).
 fn locate(text: &str, key_path: &str) -> Option<usize> {
     let segments: Vec<(&str, Option<&str>)> = key_path
         .split('.')
@@ -139,55 +143,87 @@ fn locate(text: &str, key_path: &str) -> Option<usize> {
             None => (seg, None),
         })
         .collect();
+    let names: Vec<&str> = segments.iter().map(|(n, _)| *n).collect();
     let lines: Vec<&str> = text.lines().collect();
     let regions = regions(&lines);
     for k in (1..=segments.len()).rev() {
-        let name: Vec<&str> = segments[..k].iter().map(|(n, _)| *n).collect();
-        let name = name.join(".");
+        let prefix = &names[..k];
         let region = match segments[k - 1].1 {
             Some(sel) => {
-                let tables: Vec<&(String, usize, usize)> =
-                    regions.iter().filter(|(h, _, _)| *h == format!("[[{name}]]")).collect();
+                let tables: Vec<&Region<'_>> = regions.iter().filter(|r| r.is_array && r.names == prefix).collect();
                 match sel.parse::<usize>() {
                     Ok(n) => n.checked_sub(1).and_then(|i| tables.get(i).copied()),
-                    Err(_) => tables.into_iter().find(|(_, from, to)| {
-                        lines[*from..*to]
+                    Err(_) => tables.into_iter().find(|r| {
+                        lines[r.from..r.to]
                             .iter()
                             .any(|l| assigns(l.trim_start(), "name") && l.contains(&format!("\"{sel}\"")))
                     }),
                 }
             }
-            None => regions.iter().find(|(h, _, _)| *h == format!("[{name}]")),
+            // A path that names a whole array of tables (`step`) is at its
+            // first element.
+            None => regions.iter().find(|r| r.names == prefix && (!r.is_array || k == segments.len())),
         };
-        let Some((_, from, to)) = region else { continue };
-        let Some((key, _)) = segments.get(k) else { return Some(*from) };
-        if let Some(i) = (*from..*to).find(|i| assigns_inline(lines[*i], key)) {
-            return Some(i + 1);
+        let Some(region) = region else { continue };
+        if k == segments.len() {
+            return Some(region.from);
+        }
+        if let Some(line) = find_key(&lines, region.from, region.to, &names[k..]) {
+            return Some(line);
         }
     }
-    // A top-level key: before the first header.
-    let end = regions.first().map_or(lines.len(), |(_, from, _)| from.saturating_sub(1));
-    (0..end).find(|i| assigns(lines[*i].trim_start(), segments[0].0)).map(|i| i + 1)
+    // A key before the first header: the path up to its first selector.
+    let end = regions.first().map_or(lines.len(), |r| r.from.saturating_sub(1));
+    let plain = segments.iter().position(|(_, sel)| sel.is_some()).map_or(names.len(), |i| i + 1);
+    find_key(&lines, 0, end, &names[..plain])
 }
 
-/// Table headers with the range of lines (after the header, up to the next
-/// header) they govern.
-fn regions(lines: &[&str]) -> Vec<(String, usize, usize)> {
-    let headers: Vec<(usize, String)> = lines
+/// The 1-based line among `lines[from..to]` that writes the key path
+/// `rest`: a line whose (dotted) key and `rest` start the same way, or
+/// else one that assigns `rest[0]` anywhere on it (inside an inline table).
+fn find_key(lines: &[&str], from: usize, to: usize, rest: &[&str]) -> Option<usize> {
+    let first = *rest.first()?;
+    let by_key =
+        (from..to).find(|i| dotted_key(lines[*i]).is_some_and(|keys| keys.iter().zip(rest).all(|(a, b)| a == b)));
+    by_key.or_else(|| (from..to).find(|i| assigns_inline(lines[*i], first))).map(|i| i + 1)
+}
+
+/// The key a line assigns, split at its dots: `phone.lines = 5` gives
+/// `["phone", "lines"]`; `None` for a line that assigns nothing.
+fn dotted_key(line: &str) -> Option<Vec<&str>> {
+    let (key, _) = line.split_once('=')?;
+    let keys: Vec<&str> = key.split('.').map(|k| k.trim().trim_matches('"')).collect();
+    keys.iter()
+        .all(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .then_some(keys)
+}
+
+/// A table header and the lines (after it, up to the next header) it
+/// governs.
+struct Region<'t> {
+    names: Vec<&'t str>,
+    is_array: bool,
+    /// Index of the first line after the header, which is also the
+    /// header's own 1-based line number.
+    from: usize,
+    to: usize,
+}
+
+fn regions<'t>(lines: &[&'t str]) -> Vec<Region<'t>> {
+    let headers: Vec<(usize, Vec<&str>, bool)> = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| l.trim_start().starts_with('['))
-        .map(|(i, l)| {
-            let l = l.trim();
-            let end = if l.starts_with("[[") { l.find("]]").map(|e| e + 2) } else { l.find(']').map(|e| e + 1) };
-            let header: String = l[..end.unwrap_or(l.len())].chars().filter(|c| !c.is_whitespace()).collect();
-            (i, header)
-        })
+        .filter_map(|(i, l)| header_names(l).map(|(names, is_array)| (i, names, is_array)))
         .collect();
     headers
         .iter()
         .enumerate()
-        .map(|(n, (i, h))| (h.clone(), i + 1, headers.get(n + 1).map_or(lines.len(), |(next, _)| *next)))
+        .map(|(n, (i, names, is_array))| Region {
+            names: names.clone(),
+            is_array: *is_array,
+            from: i + 1,
+            to: headers.get(n + 1).map_or(lines.len(), |(next, _, _)| *next),
+        })
         .collect()
 }
 
@@ -256,5 +292,13 @@ mod tests {
         assert_eq!(locate(nested, "name"), Some(1));
         assert_eq!(locate(nested, "contact.phone"), Some(5));
         assert_eq!(locate(nested, "contact.phone.patience"), None);
+        // Dotted keys, at the top and under a table.
+        let dotted = "name = \"n\"\ncontact.phone.handle_time = { mean = \"1s\" }\n[contact]\nphone.lines = 5\n";
+        assert_eq!(locate(dotted, "contact.phone.handle_time.mean"), Some(2));
+        assert_eq!(locate(dotted, "contact.phone.lines"), Some(4));
+        // A sub-table of an element of an array of tables, as a header.
+        let sub = "[[station]]\nname = \"a\"\n[station.service]\nmean = \"1s\"\n";
+        assert_eq!(locate(sub, "station.service.mean"), Some(4));
+        assert_eq!(locate(sub, "station[1].service.mean"), Some(4));
     }
 }

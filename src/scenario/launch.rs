@@ -11,7 +11,7 @@ use crate::launch::{
     Action, Admission, ArrivalPart, Autoscale, Behaviour, Category, ContentClass, Edge, Intervention, LaunchDay,
     MAX_STEPS, RetryDelay, Step, StepSet, Tier, WaitingRoom,
 };
-use crate::units::{Seconds, format_duration};
+use crate::units::{Seconds, format_duration, quote};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -20,6 +20,13 @@ pub const MAX_MEMORY_BYTES: f64 = 16e9;
 /// Planned bytes per applicant: the record itself, plus room in the event
 /// list and request slab for the share of applicants in flight at once.
 const PLANNED_BYTES_PER_APPLICANT: f64 = 64.0;
+/// Shortest autoscaling period: cloud autoscalers look every 15 to 60
+/// seconds, and each look is an event of the run.
+const MIN_AUTOSCALE_PERIOD: Seconds = 1.0;
+/// Largest relative weight of a curve point. Weights only matter relative
+/// to each other; the bound keeps weight × time (the curve's mass) finite
+/// for any run, so the curve never becomes a division of infinities.
+const MAX_CURVE_WEIGHT: f64 = 1e12;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -229,7 +236,7 @@ fn step_set(names: Option<&[String]>, steps: &[Step]) -> Result<StepSet, String>
     let mut set = 0;
     for name in names {
         let Some(i) = steps.iter().position(|s| s.name == *name && s.class == ContentClass::Personal) else {
-            return Err(format!("\"{name}\" is not a personal step; personal steps: {}", personal.join(", ")));
+            return Err(format!("{} is not a personal step; personal steps: {}", quote(name), personal.join(", ")));
         };
         set |= 1 << i;
     }
@@ -324,19 +331,46 @@ impl Builder<'_> {
         let applicants = day.max_applicants() as f64;
         let planned = applicants * PLANNED_BYTES_PER_APPLICANT;
         if planned > MAX_MEMORY_BYTES {
-            return Err(self.map.error_at(
-                p_at,
-                "population.eligible",
-                "eligible",
-                format!(
-                    "{applicants:.3e} applicants would need about {:.1} GB per replication; at most {:.0} GB is allowed",
-                    planned / 1e9,
-                    MAX_MEMORY_BYTES / 1e9
-                ),
-            ));
+            let message = format!(
+                "{applicants:.3e} applicants would need about {:.1} GB per replication; at most {:.0} GB is allowed",
+                planned / 1e9,
+                MAX_MEMORY_BYTES / 1e9
+            );
+            return Err(self.too_many_applicants(raw, &day, p_at, message));
         }
         day.check().map_err(|m| self.top("step", m))?;
         Ok(day)
+    }
+
+    /// The error for a day with more applicants than memory allows, at
+    /// what brings most of them: `population.eligible` (crowds and curves
+    /// share it), or the `recipients` of a notification wave larger than
+    /// all of those together.
+    fn too_many_applicants(&self, raw: &RawLaunch<'_>, day: &LaunchDay, p_at: usize, message: String) -> ScenarioError {
+        let from_population: u64 = day
+            .categories
+            .iter()
+            .flat_map(|c| &c.arrivals)
+            .map(|p| match p {
+                ArrivalPart::Crowd { people, .. } | ArrivalPart::Curve { people, .. } => *people,
+                ArrivalPart::Wave { .. } => 0,
+            })
+            .sum();
+        let waves = day.categories.iter().zip(raw.categories).flat_map(|(c, written)| {
+            let recipients = c.arrivals.iter().filter_map(|p| match p {
+                ArrivalPart::Wave { recipients, .. } => Some(*recipients),
+                _ => None,
+            });
+            recipients.zip(written.get_ref().waves.iter().enumerate()).map(move |(n, (i, w))| (n, i, w, &c.name))
+        });
+        match waves.max_by_key(|(n, ..)| *n) {
+            Some((n, i, w, name)) if n > from_population => self.map.error_on_line(
+                w.span().start,
+                &format!("category[{name}].waves[{}].recipients", i + 1),
+                message,
+            ),
+            _ => self.map.error_at(p_at, "population.eligible", "eligible", message),
+        }
     }
 
     fn tier(&self, spanned: &Spanned<RawTier>) -> Result<Tier, ScenarioError> {
@@ -377,8 +411,10 @@ impl Builder<'_> {
                         format!("must be a utilisation above 0 and at most 1; got {}", r.target),
                     ));
                 }
-                if r.period.0 <= 0.0 {
-                    return Err(a_err("period", "must be > 0s".into()));
+                // Each period is an event: a period of a microsecond would
+                // spend a day's run on autoscaling checks alone.
+                if r.period.0 < MIN_AUTOSCALE_PERIOD {
+                    return Err(a_err("period", format!("must be at least 1s; got {}", format_duration(r.period.0))));
                 }
                 let step = int_range(r.step, 1, 10_000_000).map_err(|m| a_err("step", m))? as u32;
                 let min = int_range(r.min, 1, 10_000_000).map_err(|m| a_err("min", m))? as u32;
@@ -412,16 +448,22 @@ impl Builder<'_> {
             new_name(&s.name, steps.iter().map(|k: &Step| k.name.as_str()), "step").map_err(|m| err("name", m))?;
             let Some(class) = ContentClass::ALL.into_iter().find(|c| c.name() == s.class) else {
                 let allowed: Vec<&str> = ContentClass::ALL.iter().map(|c| c.name()).collect();
-                let message = format!("\"{}\" is not a content class; allowed: {}", s.class, allowed.join(", "));
+                let message = format!("{} is not a content class; allowed: {}", quote(&s.class), allowed.join(", "));
                 return Err(err("class", message));
             };
             let mut route = Vec::with_capacity(s.route.len());
             for name in &s.route {
                 let Some(t) = tiers.iter().position(|t| t == name) else {
-                    return Err(err("route", format!("no tier is called \"{name}\"; tiers: {}", tiers.join(", "))));
+                    return Err(err(
+                        "route",
+                        format!("no tier is called {}; tiers: {}", quote(name), tiers.join(", ")),
+                    ));
                 };
                 if route.contains(&t) {
-                    return Err(err("route", format!("tier \"{name}\" appears twice; a route visits each tier once")));
+                    return Err(err(
+                        "route",
+                        format!("tier {} appears twice; a route visits each tier once", quote(name)),
+                    ));
                 }
                 route.push(t);
             }
@@ -496,7 +538,7 @@ impl Builder<'_> {
             let names: Vec<&str> = behaviours.iter().map(|(n, _)| *n).collect();
             return Err(err(
                 "behaviour",
-                format!("no [[behaviour]] is called \"{}\"; behaviours: {}", c.behaviour, names.join(", ")),
+                format!("no [[behaviour]] is called {}; behaviours: {}", quote(&c.behaviour), names.join(", ")),
             ));
         };
         let behaviour = self.behaviour(&raw_behaviours[b])?;
@@ -596,7 +638,7 @@ impl Builder<'_> {
             None | Some("step") => false,
             Some("linear") => true,
             Some(other) => {
-                return Err(err("shape", format!("\"{other}\" is not a curve shape; allowed: step, linear")));
+                return Err(err("shape", format!("{} is not a curve shape; allowed: step, linear", quote(other))));
             }
         };
         if c.profile.len() < 2 {
@@ -607,11 +649,11 @@ impl Builder<'_> {
             let key = format!("{path}.profile[{}]", i + 1);
             let t = self.clock(p.get_ref().at.0, p.span().start, &format!("{key}.at"), "at")?;
             let w = p.get_ref().weight;
-            if !(w >= 0.0 && w.is_finite()) {
+            if !(0.0..=MAX_CURVE_WEIGHT).contains(&w) {
                 return Err(self.map.error_on_line(
                     p.span().start,
                     &format!("{key}.weight"),
-                    format!("must be a number >= 0; got {w}"),
+                    format!("must be a number from 0 to 1e12; got {w}"),
                 ));
             }
             if points.last().is_some_and(|(prev, _)| t <= *prev) {
@@ -789,27 +831,29 @@ impl Builder<'_> {
         let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
         let time = self.clock(r.at.0, at, &path("at"), "at")?;
         let tier = || -> Result<usize, ScenarioError> {
-            let name = r.tier.as_deref().ok_or_else(|| err("tier", format!("\"{}\" needs `tier`", r.action)))?;
+            let name = r.tier.as_deref().ok_or_else(|| err("tier", format!("{} needs `tier`", quote(&r.action))))?;
             tiers
                 .iter()
                 .position(|t| *t == name)
-                .ok_or_else(|| err("tier", format!("no tier is called \"{name}\"; tiers: {}", tiers.join(", "))))
+                .ok_or_else(|| err("tier", format!("no tier is called {}; tiers: {}", quote(name), tiers.join(", "))))
         };
         let category = || -> Result<usize, ScenarioError> {
-            let name =
-                r.category.as_deref().ok_or_else(|| err("category", format!("\"{}\" needs `category`", r.action)))?;
+            let name = r
+                .category
+                .as_deref()
+                .ok_or_else(|| err("category", format!("{} needs `category`", quote(&r.action))))?;
             categories.iter().position(|c| *c == name).ok_or_else(|| {
-                err("category", format!("no category is called \"{name}\"; categories: {}", categories.join(", ")))
+                err("category", format!("no category is called {}; categories: {}", quote(name), categories.join(", ")))
             })
         };
         let rate = || {
             r.rate
                 .map(|x| x.0)
                 .filter(|x| *x > 0.0)
-                .ok_or_else(|| err("rate", format!("\"{}\" needs `rate` > 0, e.g. \"100/s\"", r.action)))
+                .ok_or_else(|| err("rate", format!("{} needs `rate` > 0, e.g. \"100/s\"", quote(&r.action))))
         };
         let needs_room = |action: &str| {
-            if has_room { Ok(()) } else { Err(err("action", format!("\"{action}\" needs a [waiting_room]"))) }
+            if has_room { Ok(()) } else { Err(err("action", format!("{} needs a [waiting_room]", quote(action)))) }
         };
         let action = match r.action.as_str() {
             "close_portal" => Action::ClosePortal,
@@ -839,8 +883,9 @@ impl Builder<'_> {
                 return Err(err(
                     "action",
                     format!(
-                        "\"{other}\" is not an intervention; allowed: close_portal, open_portal, cache_personal_pages, \
-                         bypass_personal_pages, set_workers, admission_rate, max_sessions, edge_capacity, open_category, close_category"
+                        "{} is not an intervention; allowed: close_portal, open_portal, cache_personal_pages, \
+                         bypass_personal_pages, set_workers, admission_rate, max_sessions, edge_capacity, open_category, close_category",
+                        quote(other)
                     ),
                 ));
             }

@@ -25,7 +25,7 @@ use crate::contact::ContactCenter;
 use crate::engine::RunLength;
 use crate::launch::LaunchDay;
 use crate::network::Network;
-use crate::units::Date;
+use crate::units::{Date, quote};
 use error::SourceMap;
 
 /// A validated scenario: what to simulate and how many times.
@@ -67,31 +67,22 @@ impl Scenario {
         }
     }
 
-    /// Interval rows one replication's time series hold: one per interval
-    /// for the whole model plus one per part (tier, station, channel).
+    /// Interval rows one replication keeps in memory until the run's
+    /// tables are written: one per interval and scope (each tier and the
+    /// portal of a launch day, each channel of a contact center, each
+    /// station and the network). The run holds this times its
+    /// replications, at most [`MAX_INTERVAL_ROWS`]; the loader checks it
+    /// with the file's `replications`, and a caller that runs another
+    /// number checks it again.
     pub fn interval_rows_per_replication(&self) -> f64 {
         let run = self.run();
-        let parts = match &self.model {
-            Model::Network(net) => net.stations.len() + 1,
-            Model::LaunchDay(day) => day.tiers.len() + 1,
-            Model::Contact(center) => usize::from(center.phone.is_some()) + usize::from(center.social.is_some()),
+        let intervals = (run.duration / run.interval).ceil();
+        let scopes = match &self.model {
+            Model::Network(net) => net.stations.len() as f64 + 1.0,
+            Model::LaunchDay(day) => day.tiers.len() as f64 + 1.0,
+            Model::Contact(center) => f64::from(u8::from(center.phone.is_some()) + u8::from(center.social.is_some())),
         };
-        (run.duration / run.interval).ceil() * parts as f64
-    }
-}
-
-/// Whether `name` can name an output folder: one path component that
-/// cannot climb out of the output folder or hide in it.
-pub fn check_folder_name(name: &str) -> Result<(), String> {
-    let ok = (1..=100).contains(&name.len())
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "must be 1 to 100 letters, digits, '-', '_' or '.', starting with a letter or digit (it names a folder); got {name:?}"
-        ))
+        intervals * scopes
     }
 }
 
@@ -111,11 +102,60 @@ pub fn parse_scenario_with_includes(
     text: &str,
     resolve: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Scenario, ScenarioError> {
+    let text = without_bom(text);
+    let resolve = &read_without_bom(resolve);
     if let Some(extended) = extends::resolve_extends(file, text, resolve)? {
         return parse_text(file, &extended.text, resolve).map_err(|e| extended.relocate(e));
     }
     parse_text(file, text, resolve)
 }
+
+/// The text of a file as the loader reads it: without the byte-order mark
+/// that some editors put at the start of a UTF-8 file. TOML would accept
+/// it, but every line and key lookup of the error messages would have to
+/// step around it.
+pub(super) fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// `resolve` with [`without_bom`] applied to every file it reads (bases
+/// named by `extends`, staffing plans). The public entry points
+/// (`parse_scenario_with_includes`, `parse_variant`) apply both to what
+/// they are given, so every text enters the loader the same way.
+pub(super) fn read_without_bom(
+    resolve: &dyn Fn(&str) -> Result<String, String>,
+) -> impl Fn(&str) -> Result<String, String> + '_ {
+    move |name| {
+        resolve(name).map(|text| match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        })
+    }
+}
+
+/// Checks a name that becomes a folder (a scenario's `name`, a run's
+/// `--name`): 1 to 100 characters, ASCII letters, digits, `-`, `_` and
+/// `.`, starting with a letter or a digit. The name is joined to the
+/// output folder as is, so `..` or `/` would write outside it, a leading
+/// dot would hide it, and anything beyond this portable set is refused by
+/// some file system or shell. The message echoes the name (escaped) and
+/// says what is allowed.
+pub fn check_folder_name(name: &str) -> Result<(), String> {
+    let allowed = name.len() <= MAX_NAME_CHARS
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if allowed {
+        return Ok(());
+    }
+    Err(format!(
+        "must be 1 to {MAX_NAME_CHARS} characters: ASCII letters, digits, '-', '_' and '.', starting with a \
+         letter or a digit (it names the output folder); got {}",
+        quote(name)
+    ))
+}
+
+/// Longest folder name [`check_folder_name`] accepts.
+const MAX_NAME_CHARS: usize = 100;
 
 pub(crate) fn parse_text(
     file: &str,

@@ -11,6 +11,7 @@
 use super::error::ScenarioError;
 use super::extends::{Extended, resolve_chain};
 use super::{Scenario, parse_text};
+use crate::units::quote;
 use toml::{Table, Value};
 
 /// One key to change: the path as typed and the new value as typed.
@@ -32,6 +33,8 @@ pub fn parse_variant(
     resolve: &dyn Fn(&str) -> Result<String, String>,
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioError> {
+    let text = super::without_bom(text);
+    let resolve = &super::read_without_bom(resolve);
     // The scenario as written must be valid on its own: then any error in
     // the variant comes from an override.
     super::parse_scenario_with_includes(file, text, resolve)?;
@@ -104,14 +107,14 @@ fn set(table: &mut Table, o: &Override) -> Result<(), String> {
     }
     let new = match current {
         Value::Integer(_) => {
-            Value::Integer(o.value.trim().parse().map_err(|_| format!("expected an integer; got \"{}\"", o.value))?)
+            Value::Integer(o.value.trim().parse().map_err(|_| format!("expected an integer; got {}", quote(&o.value)))?)
         }
         Value::Float(_) => {
-            Value::Float(o.value.trim().parse().map_err(|_| format!("expected a number; got \"{}\"", o.value))?)
+            Value::Float(o.value.trim().parse().map_err(|_| format!("expected a number; got {}", quote(&o.value)))?)
         }
-        Value::Boolean(_) => {
-            Value::Boolean(o.value.trim().parse().map_err(|_| format!("expected true or false; got \"{}\"", o.value))?)
-        }
+        Value::Boolean(_) => Value::Boolean(
+            o.value.trim().parse().map_err(|_| format!("expected true or false; got {}", quote(&o.value)))?,
+        ),
         Value::String(_) => Value::String(o.value.trim().to_owned()),
         _ => return Err("only a number, a duration, a rate, a time, a word or a boolean can be set".into()),
     };
