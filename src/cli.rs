@@ -159,8 +159,9 @@ pub struct StaffArgs {
     #[arg(long)]
     pub aht: String,
     /// Mean patience of a waiting caller, with a unit, e.g. 10m (exponential, as in Erlang A).
+    /// Without it, callers never hang up and only Erlang C is planned.
     #[arg(long)]
-    pub patience: String,
+    pub patience: Option<String>,
     /// Service level: percent answered / answer time, e.g. 80/20 (seconds) or 90/1m.
     #[arg(long, default_value = "80/20")]
     pub target: String,
@@ -179,13 +180,18 @@ pub struct StaffArgs {
     /// Clock time of the first interval, e.g. 08:00 (default 00:00, or the CSV's).
     #[arg(long)]
     pub start: Option<String>,
-    /// Model whose head count goes into the plan's `agents` column.
-    #[arg(long, value_enum, default_value_t = PlanFrom::ErlangA)]
-    pub plan_from: PlanFrom,
+    /// Model whose head count goes into the plan's `agents` column
+    /// (default: Erlang A with --patience, Erlang C without).
+    #[arg(long, value_enum)]
+    pub plan_from: Option<PlanFrom>,
     /// Confirm the plan by simulating the whole day.
     #[arg(long)]
     pub verify: bool,
-    /// Coefficient of variation of handle times in --verify (1 = exponential, as the formulas assume).
+    /// Coefficient of variation of handle times in --verify: 1 draws them
+    /// exponential, as the formulas assume; any other value lognormal.
+    /// (A scenario's plain `handle_time = "5m"` is lognormal with cv 1, not
+    /// exponential; write `{ dist = "exponential", mean = "5m" }` there to
+    /// match the formulas.)
     #[arg(long, default_value_t = 1.0)]
     pub handle_cv: f64,
     /// Replications for --verify.

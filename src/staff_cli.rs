@@ -9,7 +9,7 @@ use crate::bad_input::bad;
 use crate::cli::{PlanFrom, StaffArgs};
 use crate::files;
 use anyhow::{Context, Result};
-use clickday::staffing::{self, Method, Plan, StaffingProblem, Target, VerifiedInterval};
+use clickday::staffing::{self, Method, Plan, Requirement, StaffingProblem, Target, VerifiedInterval};
 use clickday::units::{ClockTime, Seconds, clock_label, format_duration, parse_duration};
 use std::fmt::Write as _;
 use std::io::Write;
@@ -115,7 +115,7 @@ fn problem(args: &StaffArgs) -> Result<(StaffingProblem, Vec<f64>, Seconds)> {
     let problem = StaffingProblem {
         interval,
         aht: duration("--aht", &args.aht)?,
-        patience: duration("--patience", &args.patience)?,
+        patience: args.patience.as_deref().map(|p| duration("--patience", p)).transpose()?,
         target,
         shrinkage: percent("--shrinkage", &args.shrinkage, true, false)?,
     };
@@ -149,13 +149,13 @@ fn table(plan: &Plan, method: Method, verified: Option<&[VerifiedInterval]>) -> 
     if let Some(o) = t.max_occupancy {
         let _ = write!(goal, ", occupancy at most {:.0}%", o * 100.0);
     }
+    let patience = p.patience.map_or("none (nobody hangs up: Erlang C only)".to_owned(), secs);
     let _ = writeln!(
         out,
-        "{} intervals of {}; handle time {}; mean patience {}; target: {goal}; shrinkage {:.0}%",
+        "{} intervals of {}; handle time {}; mean patience {patience}; target: {goal}; shrinkage {:.0}%",
         plan.intervals.len(),
         format_duration(p.interval),
         secs(p.aht),
-        secs(p.patience),
         p.shrinkage * 100.0
     );
     let _ = write!(
@@ -181,7 +181,9 @@ fn table(plan: &Plan, method: Method, verified: Option<&[VerifiedInterval]>) -> 
     }
     out.push('\n');
     for (row, agents) in plan.intervals.iter().zip(plan.agents(method)) {
-        let (c, a) = (&row.erlang_c, &row.erlang_a);
+        let c = &row.erlang_c;
+        let a = row.erlang_a.unwrap_or_else(Requirement::undefined);
+        let a_agents = row.erlang_a.map_or("-".to_owned(), |a| a.agents.to_string());
         let _ = write!(
             out,
             "{:>4} {:>8} {:>8.1} {:>8.2} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>6} {:>6} {:>6} {:>5} | {:>9}",
@@ -193,7 +195,7 @@ fn table(plan: &Plan, method: Method, verified: Option<&[VerifiedInterval]>) -> 
             pct(c.service_level),
             secs(c.asa),
             pct(c.occupancy),
-            a.agents,
+            a_agents,
             pct(a.service_level),
             pct(a.abandon),
             secs(a.asa),
@@ -209,13 +211,7 @@ fn table(plan: &Plan, method: Method, verified: Option<&[VerifiedInterval]>) -> 
             } else {
                 format!("{} ± {:.1}", pct(sl.mean), sl.half_width * 100.0)
             };
-            let met = if sl.mean.is_nan() {
-                "-"
-            } else if sl.mean >= t.answered_share && t.max_abandon.is_none_or(|m| v.abandon.mean <= m) {
-                "yes"
-            } else {
-                "no"
-            };
+            let met = met(v, t);
             let _ = write!(out, " | {cell:>15} {:>7} {met:>4}", pct(v.abandon.mean));
         }
         out.push('\n');
@@ -223,11 +219,15 @@ fn table(plan: &Plan, method: Method, verified: Option<&[VerifiedInterval]>) -> 
     let scheduled_hours: f64 =
         plan.agents(method).iter().map(|&n| f64::from(staffing::scheduled(n, p.shrinkage))).sum::<f64>() * p.interval
             / 3600.0;
+    let erlang_a_hours = if p.patience.is_some() {
+        format!("{:.1}", plan.agent_hours(Method::ErlangA))
+    } else {
+        "- (no patience given)".to_owned()
+    };
     let _ = writeln!(
         out,
-        "agent-hours on the phone: Erlang C {:.1}, Erlang A {:.1}; scheduled ({}, with shrinkage) {:.1}",
+        "agent-hours on the phone: Erlang C {:.1}, Erlang A {erlang_a_hours}; scheduled ({}, with shrinkage) {:.1}",
         plan.agent_hours(Method::ErlangC),
-        plan.agent_hours(Method::ErlangA),
         match method {
             Method::ErlangA => "Erlang A",
             Method::ErlangC => "Erlang C",
@@ -237,13 +237,38 @@ fn table(plan: &Plan, method: Method, verified: Option<&[VerifiedInterval]>) -> 
     out
 }
 
+/// Whether a simulated interval met the target, judged on its 95%
+/// interval rather than its mean: "yes" when the whole interval meets it,
+/// "no" when none of it does, "unclear" otherwise (more replications
+/// decide).
+fn met(v: &VerifiedInterval, t: &Target) -> &'static str {
+    let (sl, ab) = (&v.service_level, &v.abandon);
+    if sl.mean.is_nan() {
+        return "-";
+    }
+    let (low, high) = if sl.half_width.is_finite() { (sl.lower, sl.upper) } else { (sl.mean, sl.mean) };
+    let (ab_low, ab_high) = if ab.half_width.is_finite() { (ab.lower, ab.upper) } else { (ab.mean, ab.mean) };
+    let abandon_ok_surely = t.max_abandon.is_none_or(|m| ab_high.is_nan() || ab_high <= m);
+    let abandon_fails_surely = t.max_abandon.is_some_and(|m| ab_low > m);
+    if low >= t.answered_share && abandon_ok_surely {
+        "yes"
+    } else if high < t.answered_share || abandon_fails_surely {
+        "no"
+    } else {
+        "unclear"
+    }
+}
+
 /// Runs `clickday staff`.
 pub fn staff(args: &StaffArgs) -> Result<ExitCode> {
     let (problem, calls, start) = problem(args)?;
     let plan = staffing::plan(&problem, start, &calls).map_err(|e| bad(e.to_string()))?;
-    let method = match args.plan_from {
-        PlanFrom::ErlangA => Method::ErlangA,
-        PlanFrom::ErlangC => Method::ErlangC,
+    let method = match (args.plan_from, problem.patience) {
+        (Some(PlanFrom::ErlangA), None) => {
+            return Err(bad("--plan-from erlang-a needs the callers' patience: give --patience"));
+        }
+        (Some(PlanFrom::ErlangA), Some(_)) | (None, Some(_)) => Method::ErlangA,
+        (Some(PlanFrom::ErlangC), _) | (None, None) => Method::ErlangC,
     };
     let verified = if args.verify {
         if !(args.handle_cv > 0.0 && args.handle_cv <= 1000.0) {
@@ -264,11 +289,21 @@ pub fn staff(args: &StaffArgs) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", table(&plan, method, verified.as_deref()))?;
     if verified.is_some() {
-        writeln!(
-            stdout,
-            "simulated: {} replications of the whole day (seed {}), handle-time cv {}; each interval inherits the queue of the one before",
-            args.replications, args.seed, args.handle_cv
-        )?;
+        let note = format!(
+            "simulated: {} replications of the whole day (seed {}), handle times {}; one interval of warm-up at \
+             the first interval's calls and agents, then each interval inherits the queue of the one before; \
+             met: yes when the whole 95% interval meets the target, no when none of it does, unclear otherwise",
+            args.replications,
+            args.seed,
+            if (args.handle_cv - 1.0).abs() < 1e-12 {
+                "exponential (cv 1)".to_owned()
+            } else {
+                format!("lognormal with cv {}", args.handle_cv)
+            }
+        );
+        for line in clickday::report::terminal::wrap(&note, clickday::report::terminal::WIDTH) {
+            writeln!(stdout, "{line}")?;
+        }
     }
     if let Some(out) = &args.out {
         files::write_atomic(out, &staffing::plan_csv(&plan, method))?;

@@ -120,8 +120,8 @@ pub struct StaffingProblem {
     /// Average handle time (talk plus wrap-up), in seconds.
     pub aht: Seconds,
     /// Mean patience of a waiting caller, in seconds (exponential, as in
-    /// Erlang A).
-    pub patience: Seconds,
+    /// Erlang A). Without one, only Erlang C (nobody hangs up) is planned.
+    pub patience: Option<Seconds>,
     /// The service target.
     pub target: Target,
     /// Share of paid time not on the phone, in [0, 1).
@@ -140,11 +140,17 @@ impl StaffingProblem {
         };
         positive("the interval", self.interval)?;
         positive("the average handle time", self.aht)?;
-        if !(self.patience > 0.0 && self.patience.is_finite()) {
+        if let Some(patience) = self.patience
+            && !(patience > 0.0 && patience.is_finite())
+        {
             return Err(StaffingError::Input(format!(
-                "the patience must be > 0 s (callers with no patience never reach an agent); got {} s",
-                self.patience
+                "the patience must be > 0 s (callers with no patience never reach an agent); got {patience} s"
             )));
+        }
+        if self.patience.is_none() && self.target.max_abandon.is_some() {
+            return Err(StaffingError::Input(
+                "a cap on abandonment needs the callers' patience (Erlang A): give --patience".into(),
+            ));
         }
         if !(0.0..1.0).contains(&self.shrinkage) {
             return Err(StaffingError::Input(format!(
@@ -193,6 +199,11 @@ impl Requirement {
     fn none() -> Requirement {
         Requirement { agents: 0, service_level: f64::NAN, asa: f64::NAN, abandon: f64::NAN, occupancy: f64::NAN }
     }
+
+    /// The figures of a model that was not computed: all undefined.
+    pub fn undefined() -> Requirement {
+        Requirement::none()
+    }
 }
 
 /// Which model a plan's head count comes from.
@@ -217,8 +228,8 @@ pub struct IntervalPlan {
     pub offered_load: f64,
     /// Agents by Erlang C.
     pub erlang_c: Requirement,
-    /// Agents by Erlang A.
-    pub erlang_a: Requirement,
+    /// Agents by Erlang A, when the problem has a patience.
+    pub erlang_a: Option<Requirement>,
 }
 
 /// A staffing plan for a run of intervals.
@@ -233,13 +244,15 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Agents on the phone by `method`, interval by interval.
+    /// Agents on the phone by `method`, interval by interval. A plan made
+    /// without a patience has no Erlang A figures; its head count is then
+    /// Erlang C's whichever method is asked for.
     pub fn agents(&self, method: Method) -> Vec<u32> {
         self.intervals
             .iter()
-            .map(|i| match method {
-                Method::ErlangC => i.erlang_c.agents,
-                Method::ErlangA => i.erlang_a.agents,
+            .map(|i| match (method, &i.erlang_a) {
+                (Method::ErlangA, Some(a)) => a.agents,
+                _ => i.erlang_c.agents,
             })
             .collect()
     }
@@ -372,7 +385,12 @@ pub fn plan(problem: &StaffingProblem, start: Seconds, calls: &[f64]) -> Result<
         let rate = n / problem.interval;
         let too_many = StaffingError::TooManyAgents { interval: index };
         let c = erlang_c_requirement(rate, problem.aht, &problem.target)?.ok_or(too_many.clone())?;
-        let a = erlang_a_requirement(rate, problem.aht, problem.patience, &problem.target)?.ok_or(too_many)?;
+        let a = match problem.patience {
+            Some(patience) => {
+                Some(erlang_a_requirement(rate, problem.aht, patience, &problem.target)?.ok_or(too_many)?)
+            }
+            None => None,
+        };
         intervals.push(IntervalPlan {
             index,
             start: start + problem.interval * index as f64,
@@ -416,7 +434,9 @@ pub fn plan_csv(plan: &Plan, method: Method) -> Vec<u8> {
     let number = crate::export::number;
     let width = plan.problem.interval;
     for (row, agents) in plan.intervals.iter().zip(plan.agents(method)) {
-        let (c, a) = (&row.erlang_c, &row.erlang_a);
+        let c = &row.erlang_c;
+        let a = row.erlang_a.unwrap_or_else(Requirement::undefined);
+        let a_agents = row.erlang_a.map_or(String::new(), |a| a.agents.to_string());
         let _ = w.write_record([
             row.index.to_string(),
             number(row.start),
@@ -428,7 +448,7 @@ pub fn plan_csv(plan: &Plan, method: Method) -> Vec<u8> {
             number(c.service_level),
             number(c.asa),
             number(c.occupancy),
-            a.agents.to_string(),
+            a_agents,
             number(a.service_level),
             number(a.abandon),
             number(a.asa),
@@ -564,17 +584,27 @@ pub fn verify(
         TimeDistribution::lognormal(problem.aht, handle_cv)
     }
     .map_err(|e| StaffingError::Input(format!("handle time: {e}")))?;
-    let patience =
-        TimeDistribution::exponential(problem.patience).map_err(|e| StaffingError::Input(format!("patience: {e}")))?;
-    let points = plan.intervals.iter().map(|i| (width * i.index as f64, i.calls / width)).collect();
+    let patience = problem
+        .patience
+        .map(TimeDistribution::exponential)
+        .transpose()
+        .map_err(|e| StaffingError::Input(format!("patience: {e}")))?;
+    // One interval of warm-up at the first interval's calls and agents:
+    // the day is observed from a queue in steady state, not from an empty
+    // one, which would flatter the first interval by several points.
+    let first_rate = plan.intervals.first().map_or(0.0, |i| i.calls / width);
+    let points = std::iter::once((0.0, first_rate))
+        .chain(plan.intervals.iter().map(|i| (width * (i.index + 1) as f64, i.calls / width)))
+        .collect();
     let agents = plan.agents(method);
+    let staffed: Vec<u32> = agents.first().copied().into_iter().chain(agents.iter().copied()).collect();
     let phone = PhoneChannel {
         lines: None,
         open_hours: None,
         ivr: None,
-        agents: StaffSchedule::per_interval(0.0, width, &agents),
+        agents: StaffSchedule::per_interval(0.0, width, &staffed),
         handle_time,
-        patience: Some(patience),
+        patience,
         answer_target: problem.target.within,
         redial: None,
         callback: None,
@@ -587,7 +617,7 @@ pub fn verify(
         external: ExternalIntake::default(),
     };
     let center = ContactCenter {
-        run: RunLength { duration: width * n as f64, warmup: 0.0, interval: width },
+        run: RunLength { duration: width * (n + 1) as f64, warmup: 0.0, interval: width },
         calendar: WorkingCalendar::default(),
         phone: Some(phone),
         social: None,
@@ -599,7 +629,7 @@ pub fn verify(
         let values: Vec<f64> = results
             .iter()
             .filter_map(|r| r.phone.as_ref())
-            .map(|p| f(&p.intervals[i]))
+            .map(|p| f(&p.intervals[i + 1]))
             .filter(|v| v.is_finite())
             .collect();
         ConfidenceInterval::student_t(&values, CONFIDENCE_LEVEL)
@@ -682,14 +712,26 @@ mod tests {
         let p = StaffingProblem {
             interval: 1800.0,
             aht: 120.0,
-            patience: 600.0,
+            patience: Some(600.0),
             target: target(0.8, 20.0),
             shrinkage: 0.3,
         };
         let plan = plan(&p, 0.0, &[0.0, 500.0]).unwrap();
         assert_eq!(plan.intervals[0].erlang_c.agents, 0);
-        assert_eq!(plan.intervals[0].erlang_a.agents, 0);
-        assert!(plan.intervals[1].erlang_a.agents > 0);
+        assert_eq!(plan.intervals[0].erlang_a.unwrap().agents, 0);
+        assert!(plan.intervals[1].erlang_a.unwrap().agents > 0);
+    }
+
+    #[test]
+    fn without_a_patience_the_plan_is_erlang_cs_alone() {
+        let p =
+            StaffingProblem { interval: 3600.0, aht: 120.0, patience: None, target: target(0.8, 20.0), shrinkage: 0.0 };
+        let plan = plan(&p, 0.0, &[1000.0]).unwrap();
+        assert_eq!(plan.intervals[0].erlang_c.agents, 38);
+        assert!(plan.intervals[0].erlang_a.is_none());
+        assert_eq!(plan.agents(Method::ErlangA), [38]);
+        let csv = String::from_utf8(plan_csv(&plan, Method::ErlangC)).unwrap();
+        assert!(csv.lines().nth(1).unwrap().contains(",38,") && csv.contains(",,,,,38,38"), "{csv}");
     }
 
     #[test]
@@ -697,12 +739,14 @@ mod tests {
         let ok = StaffingProblem {
             interval: 1800.0,
             aht: 120.0,
-            patience: 600.0,
+            patience: Some(600.0),
             target: target(0.8, 20.0),
             shrinkage: 0.3,
         };
         let err = |p: StaffingProblem| plan(&p, 0.0, &[100.0]).unwrap_err().to_string();
-        assert!(err(StaffingProblem { patience: 0.0, ..ok }).contains("patience"));
+        assert!(err(StaffingProblem { patience: Some(0.0), ..ok }).contains("patience"));
+        let capped = Target { max_abandon: Some(0.05), ..target(0.8, 20.0) };
+        assert!(err(StaffingProblem { patience: None, target: capped, ..ok }).contains("--patience"));
         assert!(err(StaffingProblem { aht: 0.0, ..ok }).contains("handle time"));
         assert!(err(StaffingProblem { shrinkage: 1.0, ..ok }).contains("shrinkage"));
         assert!(err(StaffingProblem { target: target(1.2, 20.0), ..ok }).contains("below 100%"));

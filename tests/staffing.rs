@@ -59,6 +59,36 @@ fn staff_prints_the_published_example_38_agents_and_40_with_an_occupancy_cap() {
 }
 
 #[test]
+fn erlang_c_alone_needs_no_patience_and_erlang_a_without_one_is_refused() {
+    clickday()
+        .args(["staff", "1000", "--interval", "1h", "--aht", "2m", "--target", "80/20"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Erlang C only").and(predicate::str::is_match(r"\|\s+38\s+84\.7%").unwrap()));
+    for extra in [&["--plan-from", "erlang-a"][..], &["--max-abandon", "5"][..]] {
+        clickday()
+            .args(["staff", "1000", "--interval", "1h", "--aht", "2m"])
+            .args(extra)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--patience"));
+    }
+}
+
+#[test]
+fn a_verified_interval_is_met_only_when_its_whole_confidence_interval_meets_the_target() {
+    // Two replications of a short day: intervals too wide to call.
+    let output = clickday()
+        .args(["staff", "1000", "--interval", "30m", "--aht", "2m", "--patience", "10m", "--verify", "-r", "2"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let row = stdout.lines().find(|l| l.trim_start().starts_with("0 00:00:00")).unwrap();
+    assert!(row.trim_end().ends_with("unclear"), "{row}");
+    assert!(stdout.contains("warm-up"), "{stdout}");
+}
+
+#[test]
 fn a_verified_plan_meets_its_target_in_simulation_where_the_day_is_stationary() {
     // One long interval: the simulation is then close to the stationary
     // queue the formulas describe, and Erlang A's service level must lie in
@@ -66,12 +96,12 @@ fn a_verified_plan_meets_its_target_in_simulation_where_the_day_is_stationary() 
     let problem = StaffingProblem {
         interval: 40.0 * 3600.0,
         aht: 120.0,
-        patience: 300.0,
+        patience: Some(300.0),
         target: Target { max_abandon: Some(0.05), ..target(0.8, 20.0) },
         shrinkage: 0.3,
     };
     let p = plan(&problem, 0.0, &[40.0 * 1000.0]).unwrap();
-    let exact = p.intervals[0].erlang_a;
+    let exact = p.intervals[0].erlang_a.unwrap();
     let checked = verify(&p, Method::ErlangA, 1.0, 7, 20).unwrap();
     let sl = &checked[0].service_level;
     let level = bonferroni_level(0.95, 2);
