@@ -420,3 +420,63 @@ pub fn report(
     let markdown = report::markdown_summary(&views, differences);
     Ok(RunReport { figures, html, markdown })
 }
+
+/// Replication 0 of one scenario under an event budget, from the validated
+/// scenario to its finished files (the per-replication tables, then
+/// `summary.csv`, `run.json` and the terminal table as [`finish_scenario`]
+/// renders them). This is what a caller that takes scenarios from anyone
+/// runs (the fuzz target, the property tests, an interactive page): a
+/// scenario that would take hours ends in an error within `max_events`
+/// events instead of holding the process.
+///
+/// A launch day and its contact center share the one budget. A replication
+/// that needs more events returns the model's `EventBudget` error
+/// ([`RunError::is_event_budget`]), never tables of the part that ran.
+pub fn run_budgeted(scenario: &Scenario, source: &str, seed: u64, max_events: u64) -> Result<ScenarioOutput, RunError> {
+    let streams = RngStreams::new(seed, 0);
+    let outcome = match &scenario.model {
+        Model::Network(net) => Outcome::Network(crate::network::simulate_with_budget(net, &streams, max_events)?),
+        Model::LaunchDay(day) => {
+            let portal = crate::launch::simulate_with_budget(day, &streams, max_events)?;
+            let contacts = match &day.contact_center {
+                Some(center) => Some(
+                    crate::contact::simulate_with_budget(
+                        center,
+                        Some(&portal.contact_demand()),
+                        &streams,
+                        max_events - portal.events,
+                    )
+                    // The stop reports the budget of the whole replication,
+                    // not the contact center's share of it.
+                    .map_err(|e| match e {
+                        crate::contact::ContactError::EventBudget { replication, .. } => {
+                            crate::contact::ContactError::EventBudget { replication, events: max_events }
+                        }
+                        e => e,
+                    })?,
+                ),
+                None => None,
+            };
+            Outcome::Launch(Box::new(portal), contacts)
+        }
+        Model::Contact(center) => {
+            Outcome::Contact(crate::contact::simulate_with_budget(center, None, &streams, max_events)?)
+        }
+    };
+    let tables = render_tables(scenario, vec![outcome])?;
+    finish_scenario(&ScenarioRun { scenario, source, seed, replications: 1 }, &tables)
+}
+
+impl RunError {
+    /// Whether a replication stopped at its event budget
+    /// ([`run_budgeted`]) rather than failing: the scenario is valid, only
+    /// too long for the budget.
+    pub fn is_event_budget(&self) -> bool {
+        matches!(
+            self,
+            RunError::Network(SimError::EventBudget { .. })
+                | RunError::LaunchDay(crate::launch::LaunchError::EventBudget { .. })
+                | RunError::Contact(crate::contact::ContactError::EventBudget { .. })
+        )
+    }
+}

@@ -1,13 +1,16 @@
 //! Integration tests, one binary (one link step) with a module per concern.
 
+mod budget;
 mod cli;
 mod conservation;
 mod contact;
 mod determinism;
 mod launch;
+mod mutations;
 mod output_folders;
 mod report;
 mod runs;
+mod scenario_check;
 mod scenario_errors;
 mod staffing;
 mod theory;

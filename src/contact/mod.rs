@@ -255,6 +255,16 @@ pub enum ContactError {
         /// Simulated time when it was reached.
         time: Seconds,
     },
+    /// The replication needed more events than [`simulate_with_budget`]
+    /// allowed; what it had observed so far is discarded, since a day cut
+    /// short would read as a quiet one.
+    #[error("replication {replication}: stopped after {events} events, the most one replication may handle here")]
+    EventBudget {
+        /// Replication index.
+        replication: u64,
+        /// Events handled before stopping (the budget).
+        events: u64,
+    },
 }
 
 fn probability(what: &str, p: f64) -> Result<(), String> {
@@ -394,6 +404,22 @@ pub fn simulate(
     external: Option<&ContactDemand>,
     streams: &RngStreams,
 ) -> Result<ContactResult, ContactError> {
+    simulate_with_budget(center, external, streams, u64::MAX)
+}
+
+/// [`simulate`], stopping with [`ContactError::EventBudget`] instead of
+/// handling more than `max_events` events in the two channels together: a
+/// caller that must answer quickly (a harness, an interactive page) can give
+/// up on a day that would take too long without killing the process. A
+/// channel with more interval ends than its budget (work without events)
+/// is refused before it starts. Within the budget the result is exactly
+/// the one `simulate` returns.
+pub fn simulate_with_budget(
+    center: &ContactCenter,
+    external: Option<&ContactDemand>,
+    streams: &RngStreams,
+    max_events: u64,
+) -> Result<ContactResult, ContactError> {
     center.check().map_err(ContactError::InvalidCenter)?;
     if let Some(demand) = external {
         demand.check().map_err(ContactError::InvalidDemand)?;
@@ -401,7 +427,7 @@ pub fn simulate(
     let mut events = 0;
     let phone = match &center.phone {
         Some(spec) => {
-            let (result, handled) = phone::simulate(center, spec, external, streams)?;
+            let (result, handled) = phone::simulate(center, spec, external, streams, max_events)?;
             events += handled;
             Some(result)
         }
@@ -409,7 +435,15 @@ pub fn simulate(
     };
     let social = match &center.social {
         Some(spec) => {
-            let (result, handled) = social::simulate(center, spec, external, streams)?;
+            // The social loop gets what the phone loop left, and a stop
+            // reports the budget of the whole replication.
+            let (result, handled) =
+                social::simulate(center, spec, external, streams, max_events - events).map_err(|e| match e {
+                    ContactError::EventBudget { replication, .. } => {
+                        ContactError::EventBudget { replication, events: max_events }
+                    }
+                    e => e,
+                })?;
             events += handled;
             Some(result)
         }

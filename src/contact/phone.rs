@@ -228,6 +228,7 @@ struct Phone<'a> {
     interval_mark: Mark,
     intervals: Vec<PhoneInterval>,
     handled: u64,
+    max_events: u64,
     marks: ObservationMarks,
 }
 
@@ -237,8 +238,14 @@ pub(super) fn simulate(
     spec: &PhoneChannel,
     external: Option<&ContactDemand>,
     streams: &RngStreams,
+    max_events: u64,
 ) -> Result<(PhoneResult, u64), ContactError> {
     let mut sim = Phone::new(center, spec, external, streams);
+    sim.max_events = max_events;
+    // Interval ends are work without events.
+    if sim.marks.intervals() > max_events {
+        return Err(ContactError::EventBudget { replication: sim.replication, events: max_events });
+    }
     sim.start();
     sim.run()?;
     Ok(sim.finish())
@@ -291,6 +298,7 @@ impl<'a> Phone<'a> {
             interval_mark: Mark::default(),
             intervals: Vec::with_capacity(marks.intervals() as usize),
             handled: 0,
+            max_events: u64::MAX,
             marks,
         }
     }
@@ -331,6 +339,9 @@ impl<'a> Phone<'a> {
                 continue;
             }
             let Some(next) = self.events.pop() else { return Ok(()) };
+            if self.handled == self.max_events {
+                return Err(ContactError::EventBudget { replication: self.replication, events: self.handled });
+            }
             self.handled += 1;
             let now = next.time;
             match next.event {

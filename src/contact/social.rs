@@ -211,6 +211,7 @@ struct Social<'a> {
     interval_mark: Mark,
     intervals: Vec<SocialInterval>,
     handled: u64,
+    max_events: u64,
     marks: ObservationMarks,
 }
 
@@ -220,8 +221,14 @@ pub(super) fn simulate(
     spec: &SocialChannel,
     external: Option<&ContactDemand>,
     streams: &RngStreams,
+    max_events: u64,
 ) -> Result<(SocialResult, u64), ContactError> {
     let mut sim = Social::new(center, spec, external, streams);
+    sim.max_events = max_events;
+    // Interval ends are work without events.
+    if sim.marks.intervals() > max_events {
+        return Err(ContactError::EventBudget { replication: sim.replication, events: max_events });
+    }
     sim.start();
     sim.run()?;
     Ok(sim.finish())
@@ -278,6 +285,7 @@ impl<'a> Social<'a> {
             interval_mark: Mark::default(),
             intervals: Vec::with_capacity(marks.intervals() as usize),
             handled: 0,
+            max_events: u64::MAX,
             marks,
         }
     }
@@ -316,6 +324,9 @@ impl<'a> Social<'a> {
                 continue;
             }
             let Some(next) = self.events.pop() else { return Ok(()) };
+            if self.handled == self.max_events {
+                return Err(ContactError::EventBudget { replication: self.replication, events: self.handled });
+            }
             self.handled += 1;
             let now = next.time;
             match next.event {

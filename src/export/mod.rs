@@ -10,6 +10,7 @@ use crate::units::clock_label;
 
 pub mod contact;
 pub mod csv;
+pub mod finite;
 pub mod json;
 pub mod launch;
 pub mod long;

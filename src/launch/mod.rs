@@ -35,7 +35,7 @@ mod room;
 mod sim;
 
 pub use results::{ApplicantBalance, LaunchInterval, LaunchResult, LaunchSummary, TierInterval};
-pub use sim::{LaunchError, simulate};
+pub use sim::{LaunchError, simulate, simulate_with_budget};
 
 use crate::dist::TimeDistribution;
 use crate::engine::RunLength;

@@ -19,6 +19,16 @@ pub enum LaunchError {
     /// The model does not satisfy [`LaunchDay::check`].
     #[error("invalid launch-day model: {0}")]
     Invalid(String),
+    /// The replication needed more events than [`simulate_with_budget`]
+    /// allowed; what it had observed so far is discarded, since a day cut
+    /// short would read as a quiet day.
+    #[error("replication {replication}: stopped after {events} events, the most one replication may handle here")]
+    EventBudget {
+        /// Replication index.
+        replication: u64,
+        /// Events handled before stopping (the budget).
+        events: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -200,14 +210,34 @@ struct Sim<'a> {
     worst_p95: f64,
     max_in_room: u64,
     handled: u64,
+    max_events: u64,
 }
 
 /// Runs one replication of `day` with the random streams `streams`.
 pub fn simulate(day: &LaunchDay, streams: &RngStreams) -> Result<LaunchResult, LaunchError> {
+    simulate_with_budget(day, streams, u64::MAX)
+}
+
+/// [`simulate`], stopping with [`LaunchError::EventBudget`] instead of
+/// handling more than `max_events` events: a caller that must answer
+/// quickly (a harness, an interactive page) can give up on a day that
+/// would take too long without killing the process. Interval ends are work
+/// without events, so a day with more of them than `max_events` is refused
+/// before it starts. Within the budget the result is exactly the one
+/// `simulate` returns.
+pub fn simulate_with_budget(
+    day: &LaunchDay,
+    streams: &RngStreams,
+    max_events: u64,
+) -> Result<LaunchResult, LaunchError> {
     day.check().map_err(LaunchError::Invalid)?;
     let mut sim = Sim::new(day, streams);
+    sim.max_events = max_events;
+    if sim.marks.intervals() > max_events {
+        return Err(LaunchError::EventBudget { replication: sim.replication, events: max_events });
+    }
     sim.start();
-    sim.run();
+    sim.run()?;
     Ok(sim.finish())
 }
 
@@ -288,6 +318,7 @@ impl<'a> Sim<'a> {
             worst_p95: f64::NAN,
             max_in_room: 0,
             handled: 0,
+            max_events: u64::MAX,
         }
     }
 
@@ -320,7 +351,7 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn run(&mut self) {
+    fn run(&mut self) -> Result<(), LaunchError> {
         loop {
             let next = self.events.peek_time().unwrap_or(f64::INFINITY);
             if let Some(mark) = self.marks.due(next) {
@@ -328,12 +359,15 @@ impl<'a> Sim<'a> {
                 if let Mark::IntervalEnd { at, last } = mark {
                     self.close_interval(at);
                     if last {
-                        return;
+                        return Ok(());
                     }
                 }
                 continue;
             }
-            let Some(event) = self.events.pop() else { return };
+            let Some(event) = self.events.pop() else { return Ok(()) };
+            if self.handled == self.max_events {
+                return Err(LaunchError::EventBudget { replication: self.replication, events: self.handled });
+            }
             self.handled += 1;
             match event.event {
                 Event::FirstArrival { part } => self.first_arrival(usize::from(part)),

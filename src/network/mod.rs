@@ -29,7 +29,7 @@ mod station;
 pub use results::{
     IntervalRow, NetworkSummary, NetworkTotals, ReplicationResult, Scope, StationSummary, StationTotals,
 };
-pub use sim::{SimError, simulate};
+pub use sim::{SimError, simulate, simulate_with_budget};
 
 pub use crate::engine::RunLength;
 

@@ -33,6 +33,16 @@ pub enum SimError {
         /// Simulated time when it was reached.
         time: Seconds,
     },
+    /// The replication needed more events than [`simulate_with_budget`]
+    /// allowed; what it had observed so far is discarded, since a run cut
+    /// short would read as a quiet one.
+    #[error("replication {replication}: stopped after {events} events, the most one replication may handle here")]
+    EventBudget {
+        /// Replication index.
+        replication: u64,
+        /// Events handled before stopping (the budget).
+        events: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -117,6 +127,7 @@ struct Simulation<'a> {
     interval_index: usize,
     intervals: Vec<IntervalRow>,
     handled: u64,
+    max_events: u64,
     marks: ObservationMarks,
 }
 
@@ -134,8 +145,23 @@ struct NetworkMark {
 /// The result depends only on `net` and `streams`: the same pair gives the
 /// same result on any thread, in any order.
 pub fn simulate(net: &Network, streams: &RngStreams) -> Result<ReplicationResult, SimError> {
+    simulate_with_budget(net, streams, u64::MAX)
+}
+
+/// [`simulate`], stopping with [`SimError::EventBudget`] instead of handling
+/// more than `max_events` events (or starting with more initial customers
+/// or interval ends, work without events):
+/// a caller that must answer quickly (a harness, an interactive page) can
+/// give up on a run that would take too long without killing the process.
+/// Within the budget the result is exactly the one `simulate` returns.
+pub fn simulate_with_budget(
+    net: &Network,
+    streams: &RngStreams,
+    max_events: u64,
+) -> Result<ReplicationResult, SimError> {
     net.check().map_err(SimError::InvalidNetwork)?;
     let mut sim = Simulation::new(net, streams);
+    sim.max_events = max_events;
     sim.start()?;
     sim.run()?;
     Ok(sim.finish())
@@ -194,12 +220,20 @@ impl<'a> Simulation<'a> {
             interval_index: 0,
             intervals: Vec::new(),
             handled: 0,
+            max_events: u64::MAX,
             marks: ObservationMarks::new(net.run),
         }
     }
 
     fn start(&mut self) -> Result<(), SimError> {
         let run = self.net.run;
+        // Initial customers and interval ends are work without events: up
+        // to 1e8 customers, or a million interval rows, would hold a
+        // budgeted run however few its events.
+        let initial: u64 = self.net.stations.iter().map(|s| u64::from(s.initial_customers)).sum();
+        if initial > self.max_events || self.marks.intervals() > self.max_events {
+            return Err(SimError::EventBudget { replication: self.replication, events: self.max_events });
+        }
         for (i, source) in self.generators.iter_mut().enumerate() {
             if let Some(t) = source.next_after(0.0, &mut self.arrival_rngs[i])
                 && t < run.duration
@@ -238,6 +272,9 @@ impl<'a> Simulation<'a> {
                 continue;
             }
             let Some(next) = self.events.pop() else { return Ok(()) };
+            if self.handled == self.max_events {
+                return Err(SimError::EventBudget { replication: self.replication, events: self.handled });
+            }
             self.handled += 1;
             let now = next.time;
             match next.event {
