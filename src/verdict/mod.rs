@@ -329,7 +329,7 @@ pub const CONTACT: &[Verdict] = &[
     card(v(
         "phone",
         "p_abandon",
-        "phone: abandoned (share of calls offered)",
+        "phone: hung up waiting (share of calls that reached the queue: answered or abandoned)",
         Share,
         Lower,
         Absolute(0.01),
@@ -424,7 +424,7 @@ pub const NETWORK: &[Verdict] = &[
     card(v("*", "wait_mean_s", "mean wait (of customers served)", Seconds, Lower, Relative(0.1), "nobody served")),
     v("*", "wait_p95_s", "p95 wait (of customers served)", Seconds, Lower, Relative(0.1), "nobody served"),
     card(v("*", "p_blocked", "blocked (share of arrivals)", Share, Lower, Absolute(0.01), "no arrivals")),
-    v("*", "p_abandon", "abandoned (share of arrivals)", Share, Lower, Absolute(0.01), "no arrivals"),
+    v("*", "p_abandon", "abandoned (share of admitted arrivals)", Share, Lower, Absolute(0.01), "no arrivals"),
     card(v("network", "sojourn_mean_s", "network: mean time in system", Seconds, Lower, Relative(0.1), "nobody left")),
     card(v("network", "throughput_per_s", "network: completions per second", Rate, Higher, Relative(0.02), "none")),
 ];
