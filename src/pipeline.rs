@@ -402,6 +402,7 @@ pub fn view<'a>(run: &ScenarioRun<'a>, tables: &'a Tables, estimates: &'a [Estim
         estimates,
         replications: tables.replications,
         seed: run.seed,
+        practical: &scenario.practical,
     }
 }
 

@@ -270,22 +270,32 @@ fn finish(mut staging: Staging, runs: &[ScenarioRun<'_>], tables: &[Tables], rep
             writeln!(stdout, "{}", output.summary)?;
         }
     }
-    for (prefix, names) in &written {
-        writeln!(stdout, "wrote {}/{prefix} ({names})", shown(&dir))?;
-    }
+    let mut lines: Vec<String> =
+        written.iter().map(|(prefix, names)| format!("wrote {}/{prefix} ({names})", shown(&dir))).collect();
     if nested {
-        writeln!(stdout, "paired differences against {}: {}/comparison.csv", runs[0].scenario.name, shown(&dir))?;
+        lines.push(format!("paired differences against {}: {}/comparison.csv", runs[0].scenario.name, shown(&dir)));
     }
     if let Some(report) = report {
-        writeln!(
-            stdout,
+        lines.push(format!(
             "report: {}/report.html and report.md; {} in {}/{PLOTS}/ (PNG and SVG)",
             shown(&dir),
             plural(report.figures.len(), "chart"),
             shown(&dir)
-        )?;
+        ));
+    }
+    for line in lines {
+        print_wrapped(&mut stdout, &line)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints `text` in lines that fit the terminal table's width, later
+/// lines indented.
+fn print_wrapped(out: &mut impl Write, text: &str) -> std::io::Result<()> {
+    for (i, line) in report::terminal::wrap(text, report::terminal::WIDTH - 2).iter().enumerate() {
+        writeln!(out, "{}{line}", if i == 0 { "" } else { "  " })?;
+    }
+    Ok(())
 }
 
 /// "1 chart", "3 charts".
@@ -440,9 +450,12 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
             None => writeln!(stdout, "no variant meets {t}")?,
         }
     }
-    writeln!(stdout, "wrote {}/ (sweep.csv, sweep_summary.csv)", shown(&dir))?;
+    print_wrapped(&mut stdout, &format!("wrote {}/ (sweep.csv, sweep_summary.csv)", shown(&dir)))?;
     if charts > 0 {
-        writeln!(stdout, "{} in {}/{PLOTS}/ (PNG and SVG)", plural(charts, "sweep chart"), shown(&dir))?;
+        print_wrapped(
+            &mut stdout,
+            &format!("{} in {}/{PLOTS}/ (PNG and SVG)", plural(charts, "sweep chart"), shown(&dir)),
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -12,6 +12,7 @@ use clickday::report::{
 };
 use clickday::scenario::{Model, Scenario, parse_scenario};
 use clickday::stats::ConfidenceInterval;
+use clickday::verdict::{Override, Practical};
 use std::sync::OnceLock;
 
 const REPLICATIONS: u32 = 3;
@@ -134,6 +135,7 @@ impl Run {
             estimates: &self.estimates,
             replications: REPLICATIONS,
             seed: self.scenario.seed,
+            practical: &self.scenario.practical,
         }
     }
 }
@@ -443,6 +445,22 @@ fn the_markdown_summary_has_the_run_the_scorecard_and_the_paired_differences() {
         let bars: Vec<usize> = table.lines().map(|l| l.replace("\\|", "").matches('|').count()).collect();
         assert!(bars.len() >= 3 && bars.windows(2).all(|w| w[0] == w[1]), "{table}");
     }
+}
+
+#[test]
+fn a_baseline_can_raise_the_bar_for_what_counts_as_better() {
+    let views: Vec<ScenarioView<'_>> = portals().iter().map(Run::view).collect();
+    let diff_line = |views: &[ScenarioView<'_>]| -> String {
+        let md = markdown_summary(views, &[applications_difference()]);
+        md.lines().find(|l| l.starts_with("| with-room | applications completed |")).unwrap().to_owned()
+    };
+    let by_default = diff_line(&views);
+    assert!(by_default.contains("**better**") || by_default.contains("**worse**"), "{by_default}");
+    let strict = [Override { scope: "portal", metric: "applications", practical: Practical::Relative(1000.0) }];
+    let mut raised = views.clone();
+    raised[0].practical = &strict;
+    let raised = diff_line(&raised);
+    assert!(!raised.contains("**"), "{raised}");
 }
 
 fn with_table<'a>(view: &ScenarioView<'a>, name: &'a str, bytes: &'a [u8]) -> ScenarioView<'a> {

@@ -410,3 +410,21 @@ fn a_draw_far_beyond_any_run_does_not_stall_the_engine() {
         assert!(result.stations[0].utilisation > 0.5, "servers held by far departures");
     }
 }
+
+#[test]
+fn a_practical_threshold_names_a_verdict_and_fits_its_kind() {
+    let with = |table: &str| format!("{GOOD}\n[practical]\n{table}\n");
+    let line = GOOD.lines().count() + 3;
+    let error = |table: &str| parse_scenario("bad.toml", &with(table)).expect_err("should be refused").to_string();
+    let unknown = error("no_such_verdict = 3");
+    assert!(unknown.starts_with(&format!("bad.toml:{line}: practical.no_such_verdict: is not a verdict")), "{unknown}");
+    let share = error("\"phone:service_level\" = 5");
+    assert!(share.starts_with(&format!("bad.toml:{line}: practical.phone:service_level: ")), "{share}");
+    assert!(share.contains("from 0 to 1"), "{share}");
+    let unitless = error("outage_onset_s = 15");
+    assert!(unitless.contains("a duration such as \"15m\"") && unitless.contains("no unit"), "{unitless}");
+    let ok = parse_scenario("good.toml", &with("\"phone:service_level\" = \"5pp\"\noutage_onset_s = \"15m\"")).unwrap();
+    assert_eq!(ok.practical.len(), 2);
+    let onset = ok.practical.iter().find(|o| o.metric == "outage_onset_s").unwrap();
+    assert_eq!(onset.practical, clickday::verdict::Practical::Absolute(900.0));
+}

@@ -289,7 +289,7 @@ fn difference_table(out: &mut String, rows: &[(&PairedDifference, &'static Verdi
          <th>reading</th><th class=\"num\">± if unpaired</th></tr></thead>\n<tbody>"
     );
     for (d, verdict, label) in rows {
-        let matters = verdict.matters(d);
+        let matters = verdict.matters(d, view.practical);
         let reading = match (matters, verdict.direction(d)) {
             (true, "") => "changed".to_owned(),
             (true, dir) => dir.to_owned(),
@@ -527,7 +527,7 @@ pub fn markdown_summary(views: &[ScenarioView<'_>], differences: &[PairedDiffere
         for view in of_kind.iter().skip(1) {
             let of: Vec<&PairedDifference> = differences.iter().filter(|d| d.scenario == view.name).collect();
             for (d, verdict, label) in verdict_differences(&of, base) {
-                let mark = match (verdict.matters(d), verdict.direction(d)) {
+                let mark = match (verdict.matters(d, base.practical), verdict.direction(d)) {
                     (true, "") => " (changed)".to_owned(),
                     (true, dir) => format!(" **{dir}**"),
                     _ => String::new(),

@@ -127,6 +127,9 @@ pub struct ScenarioView<'a> {
     pub replications: u32,
     /// Run seed.
     pub seed: u64,
+    /// The scenario's own practical thresholds, in force when it is the
+    /// baseline of a comparison.
+    pub practical: &'a [crate::verdict::Override],
 }
 
 /// A paired difference of one metric between a scenario and the baseline

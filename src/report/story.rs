@@ -207,7 +207,7 @@ pub fn counterfactuals(views: &[ScenarioView<'_>], differences: &[PairedDifferen
             else {
                 continue;
             };
-            if !s.verdict.matters(d) {
+            if !s.verdict.matters(d, base.practical) {
                 continue;
             }
             let text = format!(

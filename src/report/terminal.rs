@@ -145,7 +145,7 @@ pub fn comparison_table(views: &[ScenarioView<'_>], differences: &[PairedDiffere
                 cells.push(match d {
                     Some(d) => {
                         let text = format::difference(s.verdict.measure, d.difference.mean, d.difference.half_width);
-                        let mark = match (s.verdict.matters(d), s.verdict.direction(d)) {
+                        let mark = match (s.verdict.matters(d, baseline.practical), s.verdict.direction(d)) {
                             (true, "better") => " ▲",
                             (true, "worse") => " ▼",
                             (true, _) => " •",

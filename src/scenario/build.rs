@@ -146,7 +146,9 @@ impl<'a> Builder<'a> {
             }
             Model::Network(self.network(&raw, run, max_in_system)?)
         };
+        let practical = self.practical(&raw)?;
         let scenario = Scenario {
+            practical,
             name: raw.name,
             description: raw.description,
             start_date: self.start_date,
@@ -156,6 +158,31 @@ impl<'a> Builder<'a> {
         };
         self.check_rows(scenario.interval_rows_per_replication() * f64::from(replications))?;
         Ok(scenario)
+    }
+
+    /// The scenario's `[practical]` thresholds, each key a verdict of the
+    /// registry and each value of the verdict's kind.
+    fn practical(&self, raw: &RawScenario) -> Result<Vec<crate::verdict::Override>, ScenarioError> {
+        use crate::verdict::{Override, ThresholdText, by_key, parse_threshold};
+        let mut overrides = Vec::with_capacity(raw.practical.len());
+        for (key, value) in &raw.practical {
+            let path = format!("practical.{key}");
+            let at = |message: String| self.map.error_on_line(value.span().start, &path, message);
+            let verdict = by_key(key).ok_or_else(|| {
+                at("is not a verdict; keys name a summary metric (\"people_exposed\"), with its scope where it \
+                     is not the portal's (\"phone:service_level\"), a family with its * (\"clock_of_application_*\")"
+                    .into())
+            })?;
+            let text = match value.get_ref() {
+                toml::Value::Integer(i) => ThresholdText::Number(*i as f64),
+                toml::Value::Float(x) => ThresholdText::Number(*x),
+                toml::Value::String(s) => ThresholdText::Text(s),
+                other => return Err(at(format!("expected a number or a string; got a {}", other.type_str()))),
+            };
+            let practical = parse_threshold(verdict, text).map_err(at)?;
+            overrides.push(Override { scope: verdict.scope, metric: verdict.metric, practical });
+        }
+        Ok(overrides)
     }
 
     /// Refuses runs whose interval rows would not fit in memory. The error

@@ -43,6 +43,10 @@ pub struct Scenario {
     pub replications: u32,
     /// What to simulate.
     pub model: Model,
+    /// The scenario's own practical thresholds (`[practical]`): when it is
+    /// the baseline, a difference is called better or worse only if it is
+    /// at least this.
+    pub practical: Vec<crate::verdict::Override>,
 }
 
 /// The kinds of model a scenario can describe.

@@ -46,6 +46,10 @@ pub(crate) struct RawScenario {
     #[serde(default)]
     pub report_times: Vec<Clock>,
     pub contact: Option<Spanned<super::contact::RawContact>>,
+    /// Per verdict, the smallest difference from this scenario (as a
+    /// baseline) that matters.
+    #[serde(default)]
+    pub practical: std::collections::BTreeMap<String, Spanned<toml::Value>>,
 }
 
 impl RawScenario {

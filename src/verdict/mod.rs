@@ -449,7 +449,96 @@ pub struct Shown<'e> {
     pub estimate: &'e Estimate,
 }
 
+/// A scenario's own practical threshold for a verdict, which replaces the
+/// verdict's default when that scenario is the baseline of a comparison.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Override {
+    /// The verdict's scope pattern, as in the registry.
+    pub scope: &'static str,
+    /// The verdict's metric pattern, as in the registry.
+    pub metric: &'static str,
+    /// The threshold.
+    pub practical: Practical,
+}
+
+/// A threshold as a scenario writes it: a number in the verdict's units, or
+/// text such as "2%" (relative to the baseline), "5pp" (a share) or "15m"
+/// (a duration).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ThresholdText<'t> {
+    /// A bare number.
+    Number(f64),
+    /// A string.
+    Text(&'t str),
+}
+
+/// The verdict a scenario's `[practical]` key names: `metric` for a
+/// launch day's portal (or any scope that has it), `scope:metric`
+/// otherwise (`"phone:service_level"`); a family with its `*`
+/// (`clock_of_application_*`).
+pub fn by_key(key: &str) -> Option<&'static Verdict> {
+    let (scope, metric) = match key.split_once(':') {
+        Some((s, m)) => (Some(s), m),
+        None => (None, key),
+    };
+    [LAUNCH, CONTACT, NETWORK]
+        .iter()
+        .flat_map(|list| list.iter())
+        .find(|v| v.metric == metric && scope.is_none_or(|s| v.scope == s || v.scope == "*"))
+}
+
+/// Reads a threshold for `verdict`, with a message that says what is
+/// allowed for its kind when it does not fit.
+pub fn parse_threshold(verdict: &Verdict, value: ThresholdText<'_>) -> Result<Practical, String> {
+    let kind = match verdict.measure {
+        Measure::Share | Measure::ReplicationShare => {
+            "a share: a number from 0 to 1, or \"5pp\", or \"10%\" of the baseline"
+        }
+        Measure::Seconds | Measure::Clock => "a time: a duration such as \"15m\", or \"10%\" of the baseline",
+        _ => "a number in the verdict's units, or \"10%\" of the baseline",
+    };
+    let bad = || format!("expected {kind}");
+    let checked = |x: f64| if x.is_finite() && x >= 0.0 { Ok(x) } else { Err(format!("{}; got {x}", bad())) };
+    match value {
+        ThresholdText::Number(x) => {
+            let x = checked(x)?;
+            match verdict.measure {
+                Measure::Seconds | Measure::Clock => Err(format!("{}; a bare number has no unit", bad())),
+                Measure::Share | Measure::ReplicationShare if x > 1.0 => Err(format!("{}; got {x}", bad())),
+                _ => Ok(Practical::Absolute(x)),
+            }
+        }
+        ThresholdText::Text(t) => {
+            let t = t.trim();
+            if let Some(p) = t.strip_suffix('%') {
+                let x = p.trim().parse::<f64>().map_err(|_| bad()).and_then(checked)?;
+                return Ok(Practical::Relative(x / 100.0));
+            }
+            if let Some(pp) = t.strip_suffix("pp") {
+                if !matches!(verdict.measure, Measure::Share | Measure::ReplicationShare) {
+                    return Err(format!("{}; percentage points are for shares", bad()));
+                }
+                let x = pp.trim().parse::<f64>().map_err(|_| bad()).and_then(checked)?;
+                return if x <= 100.0 { Ok(Practical::Absolute(x / 100.0)) } else { Err(bad()) };
+            }
+            if matches!(verdict.measure, Measure::Seconds | Measure::Clock) {
+                return crate::units::parse_duration(t).map(Practical::Absolute).map_err(|m| format!("{}: {m}", bad()));
+            }
+            Err(format!("{}; got {}", bad(), crate::units::quote(t)))
+        }
+    }
+}
+
 impl Verdict {
+    /// The practical threshold in force: the baseline scenario's own, or
+    /// the verdict's default.
+    pub fn practical_under(&self, overrides: &[Override]) -> Practical {
+        overrides
+            .iter()
+            .find(|o| o.scope == self.scope && o.metric == self.metric)
+            .map_or(self.practical, |o| o.practical)
+    }
+
     /// The label of `estimate` under this definition.
     fn label_for(&self, scope: &str, metric: &str, start_date: Option<Date>) -> String {
         let mut text = match self.metric.strip_suffix('*') {
@@ -465,9 +554,9 @@ impl Verdict {
     /// Whether a paired difference is both statistically significant (its
     /// 95% interval excludes zero) and at least the practical threshold,
     /// measured against the baseline's value for a relative one.
-    pub fn matters(&self, d: &PairedDifference) -> bool {
+    pub fn matters(&self, d: &PairedDifference, overrides: &[Override]) -> bool {
         let statistically = d.difference.lower > 0.0 || d.difference.upper < 0.0;
-        let threshold = match self.practical {
+        let threshold = match self.practical_under(overrides) {
             Practical::Absolute(x) => x,
             Practical::Relative(r) => r * d.baseline.abs(),
         };
@@ -566,6 +655,33 @@ mod tests {
                 assert!(list[..i].iter().all(|b| (b.scope, b.metric) != (a.scope, a.metric)), "{} twice", a.metric);
             }
         }
+    }
+
+    #[test]
+    fn a_scenario_can_set_what_matters_per_verdict_in_its_units() {
+        let exposed = by_key("people_exposed").unwrap();
+        assert_eq!(parse_threshold(exposed, ThresholdText::Number(10.0)), Ok(Practical::Absolute(10.0)));
+        assert_eq!(parse_threshold(exposed, ThresholdText::Text("5%")), Ok(Practical::Relative(0.05)));
+        let sl = by_key("phone:service_level").unwrap();
+        assert_eq!(sl.scope, "phone");
+        assert_eq!(parse_threshold(sl, ThresholdText::Text("5pp")), Ok(Practical::Absolute(0.05)));
+        assert!(parse_threshold(sl, ThresholdText::Number(5.0)).unwrap_err().contains("from 0 to 1"));
+        let onset = by_key("outage_onset_s").unwrap();
+        assert_eq!(parse_threshold(onset, ThresholdText::Text("15m")), Ok(Practical::Absolute(900.0)));
+        assert!(parse_threshold(onset, ThresholdText::Number(15.0)).unwrap_err().contains("no unit"));
+        assert!(by_key("clock_of_application_*").is_some() && by_key("no_such_metric").is_none());
+        let d = PairedDifference {
+            scenario: "b".into(),
+            scope: "portal".into(),
+            metric: "people_exposed".into(),
+            baseline: 200.0,
+            variant: 195.0,
+            difference: crate::stats::ConfidenceInterval::student_t(&[-5.0, -4.0, -6.0], 0.95),
+            unpaired_half_width: 10.0,
+        };
+        assert!(exposed.matters(&d, &[]));
+        let lenient = Override { scope: "portal", metric: "people_exposed", practical: Practical::Absolute(10.0) };
+        assert!(!exposed.matters(&d, &[lenient]));
     }
 
     #[test]
