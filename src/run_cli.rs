@@ -384,7 +384,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
         .collect();
     let preference = sweep::preference(&sets, &named).map_err(bad)?;
     if target.is_none() && !named.is_empty() {
-        return Err(bad("--minimize and --maximize choose among the variants that meet a --target; give one").into());
+        return Err(bad("--minimize and --maximize choose among the variants that meet a --target; give one"));
     }
     let variants = sweep::grid(&sets);
     if variants.len() > MAX_VARIANTS {
