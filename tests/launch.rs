@@ -152,7 +152,7 @@ fn a_closed_portal_answers_with_its_holding_page() {
     // A portal with capacity to spare recovers within minutes of reopening.
     let recovery = metric(&r, "recovery_after_open_portal_s");
     assert!((0.0..1800.0).contains(&recovery), "recovery {recovery}");
-    assert_eq!(metric(&r, "metastable_at_end"), 0.0);
+    assert_eq!(metric(&r, "metastable"), 0.0);
     let share = metric(&r, "share_of_applicants_done_by_02:00");
     // People still finish after 02:00, so the share done by then is
     // strictly below the share done by the end.
@@ -288,7 +288,9 @@ fn the_default_scenario_replays_1_april_2020() {
         // The evening reopening collapses again and never recovers: the day
         // ends in a metastable failure.
         assert!(metric(r, "recovery_after_portal_reopened_s").is_nan());
-        assert_eq!(metric(r, "metastable_at_end"), 1.0);
+        assert_eq!(metric(r, "metastable"), 1.0);
+        assert_eq!(metric(r, "recovered_by_end"), 0.0);
+        assert!(metric(r, "recovered_at_s").is_nan());
     }
 }
 
@@ -435,4 +437,113 @@ fn a_key_missing_from_a_table_is_named_under_that_table() {
     // The header's line (1-based) is the 0-based index of the line below it.
     let line = text.lines().position(|l| l.contains("name = \"extra\"")).unwrap();
     assert_eq!(e, format!("small.toml:{line}: step[4]: missing key `think`"));
+}
+
+/// The ten-minute drill of the issue: a tier of 10 workers serving 100
+/// requests per second, new arrivals at 80 per second tripled from 01:00
+/// to 01:30, clients that wait one second. `retries` fixed retries one
+/// second apart; nobody comes back after failing.
+fn drill(retries: u32) -> String {
+    format!(
+        r#"
+name = "drill"
+duration = "10m"
+interval = "30s"
+
+[population]
+eligible = 50400
+
+[[category]]
+name = "people"
+share = 1.0
+behaviour = "person"
+curve = {{ share = 1.0, shape = "step", profile = [
+  {{ at = "00:00", weight = 1 }},
+  {{ at = "00:01", weight = 3 }},
+  {{ at = "00:01:30", weight = 1 }},
+  {{ at = "00:10", weight = 0 }},
+] }}
+
+[[behaviour]]
+name = "person"
+timeout = {{ dist = "deterministic", value = "1s" }}
+retries = {retries}
+retry_delay = {{ dist = "deterministic", value = "1s" }}
+return_probability = 0
+
+[[step]]
+name = "submit"
+class = "write"
+route = ["app"]
+completes_application = true
+think = {{ dist = "exponential", mean = "1s" }}
+
+[[tier]]
+name = "app"
+workers = 10
+service = {{ dist = "exponential", mean = "100ms" }}
+queue = 10000
+"#
+    )
+}
+
+#[test]
+fn a_surge_without_retries_drains_and_recovers_while_fixed_retries_hold_the_portal_down() {
+    for replication in 0..3 {
+        // Without retries the backlog of the surge (about 4,200 requests)
+        // drains at 20 per second: down from the surge to about 05:00, then
+        // healthy to the end.
+        let r = run(&drill(0), replication);
+        let (overload, onset) = (metric(&r, "overload_onset_s"), metric(&r, "outage_onset_s"));
+        assert!((57.0..=63.0).contains(&overload), "overload onset {overload}");
+        assert!((60.0..=75.0).contains(&onset), "outage onset {onset}");
+        let recovered = metric(&r, "recovered_at_s");
+        assert!((240.0..=360.0).contains(&recovered), "recovered at {recovered}");
+        assert_eq!(metric(&r, "recovered_by_end"), 1.0);
+        assert_eq!(metric(&r, "metastable"), 0.0);
+        assert!(metric(&r, "metastable_from_s").is_nan());
+        // With three retries the same surge never clears: new demand is
+        // back at 80 per second from 01:30, but each failure sends up to
+        // three more requests into the queue.
+        let r = run(&drill(3), replication);
+        assert!((57.0..=63.0).contains(&metric(&r, "overload_onset_s")));
+        assert!((60.0..=75.0).contains(&metric(&r, "outage_onset_s")));
+        assert_eq!(metric(&r, "metastable"), 1.0);
+        let from = metric(&r, "metastable_from_s");
+        assert!((90.0..=120.0).contains(&from), "metastable from {from}");
+        assert_eq!(metric(&r, "recovered_by_end"), 0.0);
+        assert!(metric(&r, "recovered_at_s").is_nan());
+        // The series agree: new demand below capacity after the surge,
+        // requests reaching the origin above it.
+        for row in r.intervals.iter().filter(|row| row.start >= 120.0) {
+            let span = row.end - row.start;
+            let (demand, offered) = (row.get("new_demand").unwrap() / span, row.get("origin_requests").unwrap() / span);
+            let capacity = row.get("capacity_per_s").unwrap();
+            assert!((capacity - 100.0).abs() < 1e-9, "capacity {capacity}");
+            assert!(demand < 0.9 * capacity && offered > capacity, "at {}: {demand} {offered}", row.start);
+        }
+    }
+}
+
+#[test]
+fn capacity_follows_the_workers_in_service() {
+    // Every step holds an app thread (20 ms) while the database works
+    // (50 ms): the app tier carries 40 / 0.07 = 571 requests per second,
+    // the database 4 / 0.05 = 80, and 8 / 0.05 = 160 from 01:02:30.
+    let more = "[[intervention]]\nat = \"01:02:30\"\naction = \"set_workers\"\ntier = \"db\"\nworkers = 8\n";
+    let r = run(&portal(3, 4, more), 0);
+    for row in &r.intervals {
+        let expected = if row.end <= 3750.0 {
+            80.0
+        } else if row.start >= 3750.0 {
+            160.0
+        } else {
+            120.0
+        };
+        let capacity = row.get("capacity_per_s").unwrap();
+        assert!((capacity - expected).abs() < 1e-6, "at {}: {capacity}, not {expected}", row.start);
+    }
+    let bins = &r.bins;
+    assert_eq!((bins.width, bins.len()), (60.0, 240));
+    assert!((bins.capacity[62] - 120.0).abs() < 1e-6, "{}", bins.capacity[62]);
 }

@@ -33,8 +33,9 @@ mod origin;
 mod results;
 mod room;
 mod sim;
+pub mod verdicts;
 
-pub use results::{ApplicantBalance, LaunchInterval, LaunchResult, LaunchSummary, TierInterval};
+pub use results::{ApplicantBalance, BinSeries, LaunchInterval, LaunchResult, LaunchSummary, TierInterval};
 pub use sim::{LaunchError, simulate, simulate_with_budget};
 
 use crate::dist::TimeDistribution;

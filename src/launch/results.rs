@@ -18,10 +18,13 @@ pub struct LaunchInterval {
 
 impl LaunchInterval {
     /// Column names, with units, in order.
-    pub const COLUMNS: [&'static str; 32] = [
+    pub const COLUMNS: [&'static str; 35] = [
         "visits_started",
         "first_arrivals",
         "requests",
+        "new_demand",
+        "origin_requests",
+        "capacity_per_s",
         "ok",
         "err_timeout",
         "err_rejected",
@@ -137,6 +140,72 @@ impl LaunchResult {
     }
 }
 
+/// The portal's day in bins of a width chosen from the run's length, from
+/// which the verdicts are judged after the run (see `launch::verdicts`).
+/// Bin `i` covers `[i·width, (i+1)·width)`, the last one cut at `end`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BinSeries {
+    /// Width of a bin, in seconds.
+    pub width: Seconds,
+    /// End of the run, in seconds.
+    pub end: Seconds,
+    /// Answers the clients read: successes, errors and their own timeouts.
+    pub answered: Vec<u32>,
+    /// Of those, successes.
+    pub ok: Vec<u32>,
+    /// Applications completed.
+    pub applications: Vec<u32>,
+    /// Applicants who finished every application.
+    pub done: Vec<u32>,
+    /// New demand: requests reaching the origin that are the first attempt
+    /// of a step in an applicant's first visit (no retries, no extra tabs,
+    /// no returns after a failed visit).
+    pub new_demand: Vec<u32>,
+    /// Every request reaching the origin (new demand, retries, extra tabs,
+    /// returns).
+    pub origin_requests: Vec<u32>,
+    /// The origin's capacity, time-averaged over the bin, in requests per
+    /// second (see `launch::verdicts::CapacityModel`).
+    pub capacity: Vec<f64>,
+    /// Whether the portal was open (not behind its holding page) for the
+    /// whole bin.
+    pub open: Vec<bool>,
+}
+
+impl BinSeries {
+    /// An empty series of `bins` bins of `width` seconds up to `end`.
+    pub fn new(width: Seconds, end: Seconds, bins: usize) -> BinSeries {
+        BinSeries {
+            width,
+            end,
+            answered: vec![0; bins],
+            ok: vec![0; bins],
+            applications: vec![0; bins],
+            done: vec![0; bins],
+            new_demand: vec![0; bins],
+            origin_requests: vec![0; bins],
+            capacity: vec![0.0; bins],
+            open: vec![true; bins],
+        }
+    }
+
+    /// Number of bins.
+    pub fn len(&self) -> usize {
+        self.answered.len()
+    }
+
+    /// Whether the series has no bins.
+    pub fn is_empty(&self) -> bool {
+        self.answered.is_empty()
+    }
+
+    /// Seconds of bin `i` inside the run: the width, less for a last bin
+    /// cut by the end.
+    pub fn span(&self, i: usize) -> Seconds {
+        (self.end - i as f64 * self.width).clamp(0.0, self.width)
+    }
+}
+
 /// Everything one replication observed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaunchResult {
@@ -148,6 +217,8 @@ pub struct LaunchResult {
     pub tiers: Vec<TierInterval>,
     /// The verdicts.
     pub summary: LaunchSummary,
+    /// The portal's day in bins, the verdicts' input.
+    pub bins: BinSeries,
     /// Where applicants are at the end.
     pub balance: ApplicantBalance,
     /// Contacts generated per minute by channel (phone, social), for the
