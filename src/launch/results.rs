@@ -18,7 +18,7 @@ pub struct LaunchInterval {
 
 impl LaunchInterval {
     /// Column names, with units, in order.
-    pub const COLUMNS: [&'static str; 35] = [
+    pub const COLUMNS: [&'static str; 40] = [
         "visits_started",
         "first_arrivals",
         "requests",
@@ -50,6 +50,11 @@ impl LaunchInterval {
         "retrying",
         "in_portal",
         "in_waiting_room",
+        "room_wait_mean_s",
+        "room_wait_p50_s",
+        "room_wait_p95_s",
+        "room_wait_max_s",
+        "room_left",
         "gone_for_now",
         "given_up",
         "contacts_phone",
@@ -129,6 +134,21 @@ pub struct ApplicantBalance {
     pub given_up: u64,
     /// In the portal (thinking or waiting for a response) or in the room.
     pub in_flight: u64,
+}
+
+/// Entries into the waiting room's line by how they ended: every entry
+/// was let in, left, or is still in line at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RoomBalance {
+    /// Entries into the line (a person sent back by the session limit, or
+    /// coming back after leaving, enters again).
+    pub entered: u64,
+    /// Let into the portal.
+    pub admitted: u64,
+    /// Left the line without being let in (their patience ran out).
+    pub left: u64,
+    /// Still in line at the end.
+    pub in_line: u64,
 }
 
 impl LaunchResult {
@@ -221,6 +241,8 @@ pub struct LaunchResult {
     pub bins: BinSeries,
     /// Where applicants are at the end.
     pub balance: ApplicantBalance,
+    /// The waiting room's line, if the day has a room.
+    pub room: Option<RoomBalance>,
     /// Contacts generated per minute by channel (phone, social), for the
     /// contact center.
     pub contacts_per_minute: [Vec<u32>; 2],

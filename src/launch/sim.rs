@@ -2,7 +2,9 @@
 
 use super::edge::EdgeState;
 use super::origin::{TierMark, TierState};
-use super::results::{ApplicantBalance, BinSeries, LaunchInterval, LaunchResult, LaunchSummary, TierInterval};
+use super::results::{
+    ApplicantBalance, BinSeries, LaunchInterval, LaunchResult, LaunchSummary, RoomBalance, TierInterval,
+};
 use super::room::{RoomEntry, RoomState};
 use super::verdicts::{self, CapacityModel};
 use super::{Action, Admission, ArrivalPart, ContentClass, LaunchDay, RetryDelay};
@@ -170,7 +172,14 @@ impl C {
     const ORIGIN: usize = 16;
     /// Of those, first attempts of a step in a first visit.
     const NEW_DEMAND: usize = 17;
-    const N: usize = 18;
+    /// Entries into the waiting room's line (a person sent back by the
+    /// session limit, or back after leaving, enters again).
+    const ROOM_ENTERED: usize = 18;
+    /// Of those, let into the portal.
+    const ROOM_ADMITTED: usize = 19;
+    /// Of those, left the line without being let in.
+    const ROOM_LEFT: usize = 20;
+    const N: usize = 21;
 }
 
 struct Sim<'a> {
@@ -217,6 +226,14 @@ struct Sim<'a> {
     tier_rows: Vec<TierInterval>,
     worst_p95: f64,
     max_in_room: u64,
+    /// Time in line of those let in since the last interval end, and over
+    /// the day.
+    room_wait: LogHistogram,
+    room_wait_day: LogHistogram,
+    /// Clock time each milestone was reached, NaN until then.
+    milestone_at: Vec<Seconds>,
+    /// The next milestone to reach.
+    next_milestone: usize,
     handled: u64,
     max_events: u64,
 }
@@ -328,6 +345,10 @@ impl<'a> Sim<'a> {
             tier_rows: Vec::new(),
             worst_p95: f64::NAN,
             max_in_room: 0,
+            room_wait: LogHistogram::new(),
+            room_wait_day: LogHistogram::new(),
+            milestone_at: vec![f64::NAN; day.milestones.len()],
+            next_milestone: 0,
             handled: 0,
             max_events: u64::MAX,
         }
@@ -703,6 +724,10 @@ impl<'a> Sim<'a> {
             self.counts.n[C::APPLICATIONS] += 1;
             let b = self.bin();
             self.bins.applications[b] += 1;
+            if self.day.milestones.get(self.next_milestone) == Some(&self.counts.n[C::APPLICATIONS]) {
+                self.milestone_at[self.next_milestone] = self.now();
+                self.next_milestone += 1;
+            }
         }
         let wanted = self.day.categories[category].applications_each;
         let next = match self.block {
@@ -784,7 +809,8 @@ impl<'a> Sim<'a> {
         self.set_state(id, State::InRoom);
         let epoch = self.applicants[id as usize].epoch;
         let Some(room) = &mut self.room else { return };
-        room.join(now, RoomEntry { applicant: id, epoch });
+        room.join(now, RoomEntry { applicant: id, epoch, joined: now });
+        self.counts.n[C::ROOM_ENTERED] += 1;
         self.max_in_room = self.max_in_room.max(self.states[State::InRoom as usize]);
         if let Some(patience) = &self.day.waiting_room.as_ref().and_then(|r| r.patience.as_ref()) {
             let wait = patience.sample(&mut self.room_rng);
@@ -807,12 +833,18 @@ impl<'a> Sim<'a> {
         self.admit_by_sessions();
     }
 
-    /// Next live entry at the head of the room's queue.
+    /// Next live entry at the head of the room's queue, taken out of the
+    /// line: its time in line is recorded.
     fn pop_room(&mut self) -> Option<u32> {
+        let now = self.now();
         let room = self.room.as_mut()?;
         while let Some(entry) = room.queue.pop_front() {
             let a = &self.applicants[entry.applicant as usize];
             if a.state == State::InRoom && a.epoch == entry.epoch {
+                let waited = now - entry.joined;
+                self.room_wait.record(waited);
+                self.room_wait_day.record(waited);
+                self.counts.n[C::ROOM_ADMITTED] += 1;
                 return Some(entry.applicant);
             }
         }
@@ -857,6 +889,7 @@ impl<'a> Sim<'a> {
             return;
         }
         self.applicants[id as usize].epoch += 1;
+        self.counts.n[C::ROOM_LEFT] += 1;
         self.visit_failed(id);
     }
 
@@ -1072,7 +1105,11 @@ impl<'a> Sim<'a> {
             self.worst_p95 = self.worst_p95.max(worst);
         }
         let work = self.counts.work - mark.work;
-        let capacity = self.capacity.mean(at);
+        let room_wait =
+            [self.room_wait.mean(), self.room_wait.quantile(0.50), self.room_wait.quantile(0.95), self.room_wait.max()];
+        self.room_wait.clear();
+        // No step reaching the origin leaves it unbounded: no figure.
+        let capacity = Some(self.capacity.mean(at)).filter(|c| c.is_finite()).unwrap_or(f64::NAN);
         self.capacity.restart(at);
         let s = &self.states;
         let values = [
@@ -1107,6 +1144,11 @@ impl<'a> Sim<'a> {
             s[State::Retrying as usize] as f64,
             (s[State::Active as usize] + s[State::Retrying as usize]) as f64,
             s[State::InRoom as usize] as f64,
+            room_wait[0],
+            room_wait[1],
+            room_wait[2],
+            room_wait[3],
+            d(C::ROOM_LEFT),
             s[State::Away as usize] as f64,
             s[State::GaveUp as usize] as f64,
             d(C::PHONE),
@@ -1155,6 +1197,9 @@ impl<'a> Sim<'a> {
         let mut metrics: Vec<(String, f64)> = Vec::new();
         metrics.push(("applications".into(), n[C::APPLICATIONS] as f64));
         metrics.extend(verdicts::applications(day, &self.bins));
+        for (count, at) in day.milestones.iter().zip(&self.milestone_at) {
+            metrics.push((format!("clock_of_application_{count}_s"), *at));
+        }
         let answered = n[C::OK] + n[C::TIMEOUT] + n[C::REJECTED] + n[C::SERVER_TIMEOUT] + n[C::EDGE] + n[C::CLOSED];
         metrics.push(("availability".into(), ratio(n[C::OK] as f64, answered as f64)));
         metrics.extend(verdicts::outage(day, &self.bins));
@@ -1180,7 +1225,21 @@ impl<'a> Sim<'a> {
         metrics.push(("applicants_done".into(), s[State::Done as usize] as f64));
         metrics.push(("applicants_given_up".into(), s[State::GaveUp as usize] as f64));
         metrics.push(("applicants_gone_for_now".into(), s[State::Away as usize] as f64));
-        metrics.push(("max_in_waiting_room".into(), self.max_in_room as f64));
+        let room = self.room.as_ref().map(|_| RoomBalance {
+            entered: n[C::ROOM_ENTERED],
+            admitted: n[C::ROOM_ADMITTED],
+            left: n[C::ROOM_LEFT],
+            in_line: s[State::InRoom as usize],
+        });
+        if self.room.is_some() {
+            let h = &self.room_wait_day;
+            metrics.push(("room_wait_mean_s".into(), h.mean()));
+            metrics.push(("room_wait_p50_s".into(), h.quantile(0.50)));
+            metrics.push(("room_wait_p95_s".into(), h.quantile(0.95)));
+            metrics.push(("room_wait_max_s".into(), h.max()));
+            metrics.push(("room_peak".into(), self.max_in_room as f64));
+            metrics.push(("room_left".into(), n[C::ROOM_LEFT] as f64));
+        }
         metrics.push(("contacts_phone".into(), n[C::PHONE] as f64));
         metrics.push(("contacts_social".into(), n[C::SOCIAL] as f64));
         let balance = ApplicantBalance {
@@ -1198,6 +1257,7 @@ impl<'a> Sim<'a> {
             summary: LaunchSummary { metrics },
             bins: self.bins,
             balance,
+            room,
             contacts_per_minute: self.minute_contacts,
             events: self.handled,
         }

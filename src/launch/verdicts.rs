@@ -398,30 +398,21 @@ impl<'s> Judge<'s> {
     }
 }
 
-/// Applications: by each report time, time to shares of the day's total,
-/// and the peak rate.
+/// Applications: by each report time, and the peak rate.
+///
+/// The peak is taken over sliding minutes (or the whole run, if shorter),
+/// whatever the bin width, so a short run's three-second bins do not turn
+/// a burst of a few completions into its peak rate.
 pub(super) fn applications(day: &LaunchDay, series: &BinSeries) -> Vec<(String, f64)> {
     let mut out = Vec::new();
     let width = series.width;
     for &t in &day.report_times {
         out.push((format!("applications_by_{}", report_label(t)), before(&series.applications, t, width) as f64));
     }
-    let total: u64 = series.applications.iter().map(|x| u64::from(*x)).sum();
-    for share in [0.5, 0.9, 0.99] {
-        let target = ((share * total as f64).ceil() as u64).max(1);
-        let mut sum = 0u64;
-        let bin = series.applications.iter().position(|x| {
-            sum += u64::from(*x);
-            sum >= target
-        });
-        let value = match bin {
-            Some(i) if total > 0 => ((i + 1) as f64 * width).min(series.end),
-            _ => f64::NAN,
-        };
-        out.push((format!("time_to_{}pct_applications_s", (share * 100.0) as u32), value));
-    }
-    let peak = series.applications.iter().max().copied().unwrap_or(0);
-    out.push(("peak_applications_per_s".into(), f64::from(peak) / width));
+    let k = ((60.0 / width).round() as usize).clamp(1, series.len().max(1));
+    let peak = series.applications.windows(k).map(|w| w.iter().map(|x| u64::from(*x)).sum::<u64>()).max();
+    let span = (k as f64 * width).min(series.end);
+    out.push(("peak_applications_per_s".into(), peak.unwrap_or(0) as f64 / span));
     out
 }
 

@@ -141,8 +141,10 @@ fn ending(view: &ScenarioView<'_>) -> Option<String> {
     let n = metastable.ci.n;
     let stuck = (metastable.ci.mean * n as f64).round() as usize;
     if stuck > 0 {
+        let from =
+            estimate(view, "portal", "metastable_from_s").map_or(String::new(), |e| format!(" from {}", when(view, e)));
         return Some(format!(
-            "In {stuck} of {n} replications the portal stayed down after new demand had fallen below what it \
+            "In {stuck} of {n} replications the portal stayed down{from} while new demand was below what it \
              can serve: a metastable failure, held there by retries and by work done for people who had \
              already left."
         ));

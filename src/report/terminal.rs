@@ -133,15 +133,34 @@ pub fn comparison_table(views: &[ScenarioView<'_>], differences: &[PairedDiffere
     ) {
         let _ = writeln!(out, "{line}");
     }
-    let shown = verdict::pick(baseline.estimates, verdicts(baseline.kind), baseline.start_date);
+    let sets: Vec<_> = views.iter().filter(|v| v.kind == baseline.kind).map(|v| v.estimates).collect();
+    let shown = verdict::pick_any(&sets, verdicts(baseline.kind), baseline.start_date);
+    let own = |s: &Shown<'_>, v: &ScenarioView<'_>| {
+        v.estimates
+            .iter()
+            .find(|e| e.scope == s.estimate.scope && e.metric == s.estimate.metric)
+            .map(|e| cell(&Shown { verdict: s.verdict, label: String::new(), estimate: e }, v))
+    };
+    if shown.iter().any(|s| own(s, baseline).is_none()) {
+        for line in
+            wrap("\"= x\": the scenario's own figure, where the baseline has nothing to compare it with.", WIDTH)
+        {
+            let _ = writeln!(out, "{line}");
+        }
+    }
     for (block, chunk) in others.chunks(COMPARED_PER_BLOCK).enumerate() {
         let mut rows: Vec<(String, Vec<String>)> = Vec::new();
         for s in &shown {
-            let mut cells = vec![cell(s, baseline)];
+            let base = own(s, baseline);
+            let mut cells = vec![base.clone().unwrap_or_else(|| "–".to_owned())];
             for v in chunk {
                 let d = differences
                     .iter()
                     .find(|d| d.scenario == v.name && d.scope == s.estimate.scope && d.metric == s.estimate.metric);
+                if base.is_none() {
+                    cells.push(own(s, v).map_or_else(|| "–".to_owned(), |c| format!("= {c}")));
+                    continue;
+                }
                 cells.push(match d {
                     Some(d) => {
                         let text = format::difference(s.verdict.measure, d.difference.mean, d.difference.half_width);
