@@ -179,7 +179,8 @@ pub struct BinSeries {
     pub done: Vec<u32>,
     /// New demand: requests reaching the origin that are the first attempt
     /// of a step in an applicant's first visit (no retries, no extra tabs,
-    /// no returns after a failed visit).
+    /// no returns after a failed visit, no steps done again after a waiting
+    /// room's session limit sent the applicant back to the line).
     pub new_demand: Vec<u32>,
     /// Every request reaching the origin (new demand, retries, extra tabs,
     /// returns).

@@ -90,6 +90,9 @@ const EXPOSED: u8 = 1;
 const VIEWER: u8 = 2;
 /// The current attempt's client timeout is scheduled.
 const TIMEOUT_ARMED: u8 = 4;
+/// Sent back to the line by the session limit: the steps done again after
+/// that are the room's doing, not new demand.
+const RESUMED: u8 = 8;
 
 /// One applicant: 20 bytes, so millions fit.
 #[derive(Debug, Clone, Copy)]
@@ -527,6 +530,7 @@ impl<'a> Sim<'a> {
         }
         if f64::from(a.session_deadline) < self.now() {
             // Session expired inside the waiting room's limit: back in line.
+            self.applicants[id as usize].flags |= RESUMED;
             self.enter_room(id);
             return;
         }
@@ -628,7 +632,7 @@ impl<'a> Sim<'a> {
         let b = self.bin();
         self.counts.n[C::ORIGIN] += 1;
         self.bins.origin_requests[b] += 1;
-        if a.retries == 0 && a.visits == 1 {
+        if a.retries == 0 && a.visits == 1 && a.flags & RESUMED == 0 {
             self.counts.n[C::NEW_DEMAND] += 1;
             self.bins.new_demand[b] += 1;
         }

@@ -34,7 +34,8 @@
 //!   undefined without answers.
 //! - **new demand**: requests reaching the origin that are the first
 //!   attempt of a step in an applicant's first visit: no retries, no
-//!   extra tabs, no returns after a failed visit. What the day would ask
+//!   extra tabs, no returns after a failed visit, no steps done again
+//!   after a room's session limit. What the day would ask
 //!   of the origin if nobody had been failed.
 //! - **capacity**: see [`CapacityModel`]; time-averaged over each bin.
 //! - `overload_onset_s`: start of the first window where new demand

@@ -183,7 +183,7 @@ pub const LAUNCH: &[Verdict] = &[
         "no outage",
     )),
     v("portal", "recovery_after_*", "time to recover after", Seconds, Lower, Absolute(600.0), "not recovered"),
-    v("portal", "recovered_at_s", "recovered for good at", Clock, Lower, Absolute(600.0), "not recovered"),
+    v("portal", "recovered_at_s", "recovered for good at", Clock, Lower, Absolute(600.0), "never down, or still down"),
     v(
         "portal",
         "recovered_by_end",
