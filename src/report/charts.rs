@@ -324,10 +324,17 @@ fn launch_charts(scenarios: &[&Loaded<'_, '_>], charts: &mut Vec<Chart>) -> Resu
     )?;
 
     // States and counts over the day.
+    // The line, and what it costs the people in it: a room that turns
+    // errors into waiting should show the waiting.
     let room = lines(scenarios, "intervals.csv", "in_waiting_room", None, At::End, false)?;
     if any_nonzero(&room) {
-        let panels = vec![plot("", "applicants in the waiting room", Scale::Linear, room)];
-        charts.push(time_chart("waiting-room", "Waiting room", scenarios, panels, 1, state_note.clone()));
+        let wait = lines(scenarios, "intervals.csv", "room_wait_p95_s", None, At::Middle, false)?;
+        let panels = vec![
+            plot("people in line, at the end of each interval", "applicants in the waiting room", Scale::Linear, room),
+            plot("p95 time in line of the people let in during each interval", "seconds", Scale::Linear, wait),
+        ];
+        let note = format!("{state_note} Time in line: over each interval, with gaps where nobody was let in.");
+        charts.push(time_chart("waiting-room", "Waiting room", scenarios, panels, 1, note));
     }
     let done = lines(scenarios, "intervals.csv", "applications_cumulative", None, At::End, false)?;
     let panels = vec![plot("", "applications completed since 00:00", Scale::Linear, done)];

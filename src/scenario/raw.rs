@@ -45,6 +45,9 @@ pub(crate) struct RawScenario {
     pub intervention: Vec<Spanned<RawIntervention>>,
     #[serde(default)]
     pub report_times: Vec<Clock>,
+    /// Counts of applications to date, checked in `launch.rs` so that a
+    /// float such as `1e6` is read as the count it names.
+    pub milestones: Option<Vec<toml::Value>>,
     pub contact: Option<Spanned<super::contact::RawContact>>,
     /// Per verdict, the smallest difference from this scenario (as a
     /// baseline) that matters.
@@ -71,6 +74,7 @@ impl RawScenario {
             waiting_room: self.waiting_room.as_ref(),
             interventions: &self.intervention,
             report_times: &self.report_times,
+            milestones: self.milestones.as_deref(),
         }
     }
 }
