@@ -236,20 +236,28 @@ fn markers(scenarios: &[&Loaded<'_, '_>]) -> Vec<Marker> {
     out
 }
 
-/// The spans when each scenario's portal was closed: grey when every
-/// scenario in the chart closed at the same times, else in each one's
-/// colour.
+/// The spans when the scenarios' portals were closed: shaded grey, and
+/// when not every scenario in the chart closed at the same times, a bar
+/// in each one's colour along the top of the panel says whose it was.
 fn closure_shades(scenarios: &[&Loaded<'_, '_>]) -> Vec<Shade> {
-    let first = scenarios.first().map(|s| &s.view.closed);
-    if let Some(first) = first
-        && scenarios.iter().all(|s| s.view.closed == *first)
-    {
-        return first.iter().map(|&(from, to)| Shade { from, to, color: None }).collect();
+    let mut spans: Vec<(f64, f64)> = Vec::new();
+    for s in scenarios {
+        for span in &s.view.closed {
+            if !spans.contains(span) {
+                spans.push(*span);
+            }
+        }
     }
-    scenarios
-        .iter()
-        .flat_map(|s| s.view.closed.iter().map(|&(from, to)| Shade { from, to, color: Some(s.color) }))
-        .collect()
+    let mut out: Vec<Shade> = spans.iter().map(|&(from, to)| Shade::span(from, to, None)).collect();
+    let first = scenarios.first().map(|s| &s.view.closed);
+    if first.is_some_and(|first| scenarios.iter().all(|s| s.view.closed == *first)) {
+        return out;
+    }
+    let closing = scenarios.iter().filter(|s| !s.view.closed.is_empty());
+    for (row, s) in closing.enumerate() {
+        out.extend(s.view.closed.iter().map(|&(from, to)| Shade { from, to, color: Some(s.color), bar: Some(row) }));
+    }
+    out
 }
 
 /// A chart against clock time for `scenarios`, with their interventions
@@ -262,18 +270,38 @@ fn time_chart(
     columns: usize,
     note: String,
 ) -> Chart {
+    let end = scenarios.iter().map(|s| s.view.duration).fold(0.0, f64::max);
+    time_chart_over((0.0, end), stem, what, scenarios, panels, columns, note)
+}
+
+/// A [`time_chart`] of the span `(start, end)` of the day: closures and
+/// interventions outside it are left out, and so are the notes on them.
+fn time_chart_over(
+    (start, end): (f64, f64),
+    stem: &str,
+    what: &str,
+    scenarios: &[&Loaded<'_, '_>],
+    panels: Vec<Panel>,
+    columns: usize,
+    note: String,
+) -> Chart {
     let mut note = note;
-    let shades = closure_shades(scenarios);
+    let mut shades = closure_shades(scenarios);
+    shades.retain(|s| s.to > start && s.from < end);
     if !shades.is_empty() {
-        note.push_str(if shades.iter().all(|s| s.color.is_none()) {
+        note.push_str(if shades.iter().all(|s| s.bar.is_none()) {
             " Shaded grey: the portal was closed."
         } else {
-            " Shaded in a scenario's colour: its portal was closed."
+            " Shaded grey: a portal was closed; the bars along the top, in the scenarios' colours, say whose."
         });
     }
-    let marks = markers(scenarios);
+    let mut marks = markers(scenarios);
+    marks.retain(|m| m.at >= start && m.at <= end);
     if scenarios.len() > 1 && marks.iter().any(|m| !m.owners.is_empty()) {
-        note.push_str(" Interventions are marked in the colours of the scenarios that had them; grey: all did.");
+        note.push_str(
+            " Interventions are marked in the colour of a scenario that had them, with a square for each that \
+             did; grey: all did.",
+        );
     }
     let panels = panels
         .into_iter()
@@ -289,11 +317,7 @@ fn time_chart(
         title: title(what, scenarios),
         legend: scenarios.iter().map(|s| Key::line(s.view.name, s.look())).collect(),
         legend_bars: false,
-        x: XAxis::Clock {
-            start: 0.0,
-            end: scenarios.iter().map(|s| s.view.duration).fold(0.0, f64::max),
-            date: scenarios.first().and_then(|s| s.view.start_date),
-        },
+        x: XAxis::Clock { start, end, date: scenarios.first().and_then(|s| s.view.start_date) },
         panels,
         columns,
         share_y: false,
@@ -423,15 +447,14 @@ fn timeline(base: &Loaded<'_, '_>, charts: &mut Vec<Chart>) -> Result<(), Report
     }
 
     // The story's events, and its spans: the closure and the leak.
-    let mut shades: Vec<Shade> =
-        base.view.closed.iter().map(|&(from, to)| Shade { from, to, color: Some(7) }).collect();
+    let mut shades: Vec<Shade> = base.view.closed.iter().map(|&(from, to)| Shade::span(from, to, Some(7))).collect();
     let mut legend = Vec::new();
     if !shades.is_empty() {
         legend.push(Key { label: "portal closed".into(), look: look(7), block: true });
     }
     let leak = spans_where(&intervals.bands("exposures", None)?, |m| m > 0.0);
     if let (Some(first), Some(last)) = (leak.first(), leak.last()) {
-        shades.push(Shade { from: first.0, to: last.1, color: Some(3) });
+        shades.push(Shade::span(first.0, last.1, Some(3)));
         legend.push(Key { label: "personal pages shown to others".into(), look: look(3), block: true });
     }
     for p in &mut panels {
@@ -661,11 +684,7 @@ fn exposures(scenarios: &[&Loaded<'_, '_>], interval: Option<f64>, charts: &mut 
     note.push_str(&parts.join(";"));
     note.push('.');
     let what = "Personal pages shown to the wrong person (page views)";
-    let mut chart = time_chart("exposures", what, scenarios, panels, 1, note);
-    if let XAxis::Clock { start: s, end: e, .. } = &mut chart.x {
-        (*s, *e) = (start, stop);
-    }
-    charts.push(chart);
+    charts.push(time_chart_over((start, stop), "exposures", what, scenarios, panels, 1, note));
     Ok(())
 }
 
@@ -683,6 +702,21 @@ fn agents_needed(rate: f64, handle_time: f64, within: f64) -> f64 {
         Ok(Some(r)) => f64::from(r.agents),
         _ => f64::NAN,
     }
+}
+
+/// The calls of an interval that want an agent: the first attempts (a
+/// redial after a busy signal or a hang-up is the same caller again),
+/// less the share of attempts made while the line was closed, and less
+/// the share of calls that got a line and were settled by the recorded
+/// menu.
+fn calls_for_agents(first_attempts: f64, offered: f64, closed: f64, busy: f64, ivr_resolved: f64) -> f64 {
+    if offered.is_nan() || offered <= 0.0 {
+        return 0.0;
+    }
+    let open = 1.0 - (closed / offered).clamp(0.0, 1.0);
+    let through = offered - closed - busy;
+    let settled = if through > 0.0 { (ivr_resolved / through).clamp(0.0, 1.0) } else { 0.0 };
+    first_attempts * open * (1.0 - settled)
 }
 
 /// The phone line of each scenario that has one: calls per minute by
@@ -712,12 +746,8 @@ fn phone_volume(phone: &[&Loaded<'_, '_>], charts: &mut Vec<Chart>) -> Result<()
                 bars: false,
             });
         }
-        let shades: Vec<Shade> = s
-            .view
-            .phone
-            .iter()
-            .flat_map(|p| p.closed.iter().map(|&(from, to)| Shade { from, to, color: None }))
-            .collect();
+        let shades: Vec<Shade> =
+            s.view.phone.iter().flat_map(|p| p.closed.iter().map(|&(from, to)| Shade::span(from, to, None))).collect();
         let mut panel = plot(&format!("calls, {}", s.view.name), "calls per minute", Scale::Linear, series);
         panel.shades = shades.clone();
         panels.push(panel);
@@ -729,13 +759,10 @@ fn phone_volume(phone: &[&Loaded<'_, '_>], charts: &mut Vec<Chart>) -> Result<()
             bars: false,
         }];
         if let Some(p) = &s.view.phone {
-            let bands = table.bands_of(&["start_s", "end_s", "offered", "closed", "ivr_resolved"], None, |v| {
-                let span = v[1] - v[0];
-                if span > 0.0 {
-                    agents_needed((v[2] - v[3] - v[4]).max(0.0) / span, p.handle_time, p.answer_target)
-                } else {
-                    f64::NAN
-                }
+            let columns = ["start_s", "end_s", "first_attempts", "offered", "closed", "busy_signals", "ivr_resolved"];
+            let bands = table.bands_of(&columns, None, |v| {
+                let rate = calls_for_agents(v[2], v[3], v[4], v[5], v[6]) / (v[1] - v[0]);
+                agents_needed(rate, p.handle_time, p.answer_target)
             })?;
             agents.push(Series {
                 name: "agents needed".into(),
@@ -763,12 +790,12 @@ fn phone_volume(phone: &[&Loaded<'_, '_>], charts: &mut Vec<Chart>) -> Result<()
     );
     if let Some((aht, target)) = sized {
         note.push_str(&format!(
-            " Agents needed: Erlang C for {:.0}% of calls answered within {}, from the attempts made while the \
-             line is open that the recorded menu did not settle and a mean handle time of {}; it leaves out \
-             hang-ups, so it is what a planner would have staffed for these calls.",
+            " Agents needed: Erlang C for {:.0}% of calls answered within {}, for the callers' first attempts \
+             made while the line is open that the recorded menu would not settle, at a mean handle time of {}: \
+             what a planner would have staffed for these callers, redials and hang-ups left out.",
             PHONE_TARGET_SHARE * 100.0,
-            format::duration(target),
-            format::duration(aht)
+            super::axis::duration_label(target),
+            super::axis::duration_label(aht)
         ));
     }
     let first = phone.first().map(|s| s.view);
@@ -1041,6 +1068,15 @@ mod tests {
         // ok, then the five failure columns.
         assert_eq!(failed_share(&[60.0, 10.0, 10.0, 10.0, 5.0, 5.0]), 0.4);
         assert!(failed_share(&[0.0, 0.0, 0.0, 0.0, 0.0, 0.0]).is_nan());
+    }
+
+    #[test]
+    fn agents_are_sized_for_first_attempts_while_open_that_the_menu_does_not_settle() {
+        // 100 attempts, 60 of them first ones; 20 while closed, 30 busy,
+        // 10 of the 50 that got through settled by the menu.
+        let calls = calls_for_agents(60.0, 100.0, 20.0, 30.0, 10.0);
+        assert!((calls - 60.0 * 0.8 * 0.8).abs() < 1e-9);
+        assert_eq!(calls_for_agents(0.0, 0.0, 0.0, 0.0, 0.0), 0.0);
     }
 
     #[test]

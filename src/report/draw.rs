@@ -172,6 +172,16 @@ pub(crate) struct Shade {
     pub to: f64,
     /// Palette index, or grey.
     pub color: Option<usize>,
+    /// `None`: light shading over the panel's height; `Some(k)`: a solid
+    /// bar along the top of the panel, in row `k` (saying whose a grey
+    /// span is when several scenarios are shown).
+    pub bar: Option<usize>,
+}
+
+impl Shade {
+    pub(crate) fn span(from: f64, to: f64, color: Option<usize>) -> Shade {
+        Shade { from, to, color, bar: None }
+    }
 }
 
 /// The horizontal axis.
@@ -762,20 +772,28 @@ struct YRange {
 /// interval of a quantity that cannot be negative (a queue, a latency)
 /// often reaches below zero, and following it would stretch the axis
 /// below the data; the band is cut at the axis instead.
+///
+/// On a log scale the upper edges count up to a decade above the largest
+/// mean: with three replications an interval of the logarithms of values
+/// spread over decades reaches far beyond them, and following it would
+/// squash the data into the bottom of the panel; the band is cut at the
+/// top instead.
 fn extent(series: &[Series], scale: Scale) -> Option<(f64, f64)> {
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
+    let mut top = f64::NEG_INFINITY;
     let usable = |v: f64| v.is_finite() && (scale != Scale::Log || v > 0.0);
     for p in series.iter().flat_map(|s| &s.points) {
         if usable(p.y) {
             lo = lo.min(p.y);
             hi = hi.max(p.y);
             if usable(p.hi) {
-                hi = hi.max(p.hi);
+                top = top.max(p.hi);
             }
         }
     }
-    (lo <= hi).then_some((lo, hi))
+    let top = if scale == Scale::Log { top.min(hi * 10.0) } else { top };
+    (lo <= hi).then_some((lo, hi.max(top)))
 }
 
 fn fit(scale: Scale, extent: Option<(f64, f64)>, target: usize) -> YRange {
@@ -947,7 +965,9 @@ struct Plan {
     headings: Vec<Vec<Vec<Piece>>>,
     rotated_label: Vec<bool>,
     /// Per column: a y label shared by its panels, and its extent.
-    shared_labels: Vec<(String, usize, i32, i32)>,
+    /// y labels drawn once across a run of panels: the label and the
+    /// panels.
+    shared_labels: Vec<(String, Vec<usize>)>,
     ranges: Vec<Option<YRange>>,
     targets: Vec<usize>,
     columns: usize,
@@ -1156,7 +1176,7 @@ fn plan(chart: &Chart, format: Format) -> Result<Plan, Fail> {
     // On a wide page the y label is drawn rotated at the left, once for a
     // column whose panels share it, and goes into the heading only when it
     // is longer than the panel is high.
-    let heading_width = column_width - 12;
+    let heading_width = if narrow { column_width - 4 } else { column_width - y_space - 4 };
     let mut headings = Vec::with_capacity(chart.panels.len());
     for panel in &chart.panels {
         headings.push(heading(panel, if narrow { y_label_of(panel) } else { None }, heading_width)?);
@@ -1167,34 +1187,38 @@ fn plan(chart: &Chart, format: Format) -> Result<Plan, Fail> {
     if !narrow {
         let mut moved = false;
         for c in 0..columns {
+            // Runs of consecutive panels of the column with one y label
+            // share it, drawn once across them when it fits their height.
             let in_column: Vec<usize> = (c..chart.panels.len()).step_by(columns).collect();
-            let labels: Vec<&str> = in_column.iter().filter_map(|&i| y_label_of(&chart.panels[i])).collect();
-            if labels.len() > 1 && labels.len() == in_column.len() && labels.windows(2).all(|w| w[0] == w[1]) {
-                let top = in_column.iter().map(|&i| rects[i].top).min().unwrap_or(0);
-                let bottom = in_column.iter().map(|&i| rects[i].bottom).max().unwrap_or(0);
-                if measure(labels[0], &tick_font())? <= bottom - top + 20 {
-                    shared_labels.push((labels[0].to_owned(), c, top, bottom));
-                    continue;
+            let mut k = 0;
+            while k < in_column.len() {
+                let label = y_label_of(&chart.panels[in_column[k]]);
+                let mut run = 1;
+                while k + run < in_column.len()
+                    && label.is_some()
+                    && y_label_of(&chart.panels[in_column[k + run]]) == label
+                {
+                    run += 1;
                 }
-            }
-            for &i in &in_column {
-                if let Some(label) = y_label_of(&chart.panels[i]) {
-                    if measure(label, &tick_font())? <= rects[i].bottom - rects[i].top + 10 {
-                        rotated_label[i] = true;
-                    } else {
+                let panels = &in_column[k..k + run];
+                k += run;
+                let Some(label) = label else { continue };
+                let top = panels.iter().map(|&i| rects[i].top).min().unwrap_or(0);
+                let bottom = panels.iter().map(|&i| rects[i].bottom).max().unwrap_or(0);
+                if measure(label, &tick_font())? > bottom - top + 10 {
+                    for &i in panels {
                         headings[i] = heading(&chart.panels[i], Some(label), heading_width)?;
-                        moved = true;
                     }
+                    moved = true;
+                } else if run > 1 {
+                    shared_labels.push((label.to_owned(), panels.to_vec()));
+                } else {
+                    rotated_label[panels[0]] = true;
                 }
             }
         }
         if moved {
             (rects, height, grid_bottom) = vertical(chart, columns, narrow, top, bottom_space, &headings);
-            for (_, c, top, bottom) in &mut shared_labels {
-                let in_column = (*c..chart.panels.len()).step_by(columns);
-                *top = in_column.clone().map(|i| rects[i].top).min().unwrap_or(0);
-                *bottom = in_column.map(|i| rects[i].bottom).max().unwrap_or(0);
-            }
         }
     }
     for (i, r) in rects.iter_mut().enumerate() {
@@ -1349,18 +1373,20 @@ fn draw(chart: &Chart, plan: &Plan, c: &dyn Canvas) -> Result<(), Fail> {
     for (i, panel) in chart.panels.iter().enumerate() {
         let r = plan.rects[i];
         // Heading.
+        // Headings start at the plot's left edge on a wide page, and at the
+        // picture's margin on a phone, where the width is short.
+        let heading_left = if plan.width == NARROW { column_left(plan, i) } else { r.left };
         for (k, line) in plan.headings[i].iter().enumerate() {
             let y = r.top - HEADING_ROW * (plan.headings[i].len() - k) as i32 + 1;
-            draw_pieces(c, line, 6, &text_font(), (r.left, y))?;
+            draw_pieces(c, line, 6, &text_font(), (heading_left, y))?;
         }
         let ticks = x_ticks(&chart.x, r.right - r.left);
         // Shaded spans, then gridlines, then the frame under the data, so a
         // line along an edge stays visible.
-        for s in &panel.shades {
+        for s in panel.shades.iter().filter(|s| s.bar.is_none()) {
             let (x0, x1) = (xmap.map(s.from, r), xmap.map(s.to, r));
             if x1 > x0 {
-                let col = s.color.map_or(SHADE_GREY, color);
-                c.rect(Rect { left: x0, right: x1, ..r }, col, SHADE_ALPHA, true)?;
+                c.rect(Rect { left: x0, right: x1, ..r }, s.color.map_or(SHADE_GREY, color), SHADE_ALPHA, true)?;
             }
         }
         for (t, ..) in &ticks {
@@ -1368,6 +1394,20 @@ fn draw(chart: &Chart, plan: &Plan, c: &dyn Canvas) -> Result<(), Fail> {
             c.path(&[(px, r.top), (px, r.bottom)], GRID, 1.0, 1.0, &[])?;
         }
         c.rect(r, FRAME, 1.0, false)?;
+        for s in &panel.shades {
+            let (x0, x1) = (xmap.map(s.from, r), xmap.map(s.to, r));
+            if let Some(k) = s.bar
+                && x1 > x0
+            {
+                let top = r.top + 1 + 6 * k as i32;
+                c.rect(
+                    Rect { left: x0, right: x1, top, bottom: top + 5 },
+                    s.color.map_or(SHADE_GREY, color),
+                    1.0,
+                    true,
+                )?;
+            }
+        }
         match &panel.content {
             Content::Plot { y_label, series, reference, .. } => {
                 let range = plan.ranges[i].unwrap_or(fit(Scale::Linear, None, 4));
@@ -1383,8 +1423,8 @@ fn draw(chart: &Chart, plan: &Plan, c: &dyn Canvas) -> Result<(), Fail> {
                 if let Some((v, label)) = reference {
                     let py = range.map(*v, r);
                     c.path(&[(r.left, py), (r.right, py)], INK, 0.7, 1.5, &[8.0, 5.0])?;
-                    let font = label_font().color(MUTED).at(HPos::Right, VPos::Bottom);
-                    c.text(label, &font, (r.right - 4, py - 2))?;
+                    let font = label_font().color(MUTED).at(HPos::Right, VPos::Top);
+                    c.text(label, &font, (r.right - 4, py + 3))?;
                 }
                 paint_series(c, series, range, xmap, r)?;
                 if plan.placed.is_none() {
@@ -1425,6 +1465,13 @@ fn draw(chart: &Chart, plan: &Plan, c: &dyn Canvas) -> Result<(), Fail> {
             for (t, label, day) in &ticks {
                 let px = xmap.map(*t, r);
                 c.path(&[(px, r.bottom), (px, r.bottom + 4)], FRAME, 1.0, 1.0, &[])?;
+                // A label at the left edge would run into the y axis' lowest
+                // label: it starts at its tick instead.
+                let (font, day_font) = if px - measure(label, &font)? / 2 < r.left - 4 {
+                    (font.at(HPos::Left, VPos::Top), day_font.at(HPos::Left, VPos::Top))
+                } else {
+                    (font, day_font)
+                };
                 c.text(label, &font, (px, r.bottom + 6))?;
                 if let Some(day) = day.as_ref().filter(|_| is_bottom_of_column) {
                     c.text(day, &day_font, (px, r.bottom + 6 + TICK_ROW - 1))?;
@@ -1434,8 +1481,10 @@ fn draw(chart: &Chart, plan: &Plan, c: &dyn Canvas) -> Result<(), Fail> {
     }
 
     // y labels shared by a column.
-    for (label, col, top, bottom) in &plan.shared_labels {
-        c.text(label, &y_title_font(), (column_left(plan, *col) + 12, (top + bottom) / 2))?;
+    for (label, panels) in &plan.shared_labels {
+        let top = panels.iter().map(|&i| plan.rects[i].top).min().unwrap_or(0);
+        let bottom = panels.iter().map(|&i| plan.rects[i].bottom).max().unwrap_or(0);
+        c.text(label, &y_title_font(), (column_left(plan, panels[0]) + 12, (top + bottom) / 2))?;
     }
 
     // Marker labels in their strip, with a connector down to the panels.
