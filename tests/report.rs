@@ -15,8 +15,8 @@ use clickday::export;
 use clickday::launch::LaunchDay;
 use clickday::pipeline::{self, OutputFile, ScenarioRun, Tables};
 use clickday::report::{
-    Figure, ModelKind, PairedDifference, ReportError, ScenarioView, SweepSeries, figures, markdown_summary,
-    report_html, sweep_figure,
+    Figure, PairedDifference, ReportError, ScenarioView, SweepSeries, figures, markdown_summary, report_html,
+    sweep_figure,
 };
 use clickday::scenario::{Model, Scenario, parse_scenario};
 use clickday::stats::ConfidenceInterval;
@@ -487,15 +487,13 @@ fn each_scenario_s_interventions_and_closures_are_marked_as_its_own() {
     assert!(markers("#0072B2") > 0, "no marker in the baseline's colour for its interventions");
     assert_eq!(markers("#D55E00"), 0, "a marker in the colour of the scenario without interventions");
     assert!(outage.svg.contains("portal closed") && outage.svg.contains("cache rule leaks pages"));
-    let shades = |colour: &str| {
-        outage
-            .svg
-            .lines()
-            .filter(|l| l.starts_with("<rect") && l.contains(&format!("fill=\"{colour}\" fill-opacity=\"0.10\"")))
-            .count()
-    };
-    assert!(shades("#0072B2") >= 1, "the baseline's closure is not shaded");
-    assert_eq!(shades("#D55E00") + shades("#787878"), 0, "a closure shaded for a scenario that did not close");
+    // The closure is shaded grey, and a bar along the top of each panel,
+    // in the baseline's colour, says whose it was.
+    let grey = outage.svg.matches("fill=\"#787878\" fill-opacity=\"0.10\"").count();
+    assert!(grey >= 1, "the closure is not shaded");
+    let bars = |colour: &str| outage.svg.matches(&format!("height=\"5\" fill=\"{colour}\"/>")).count();
+    assert!(bars("#0072B2") >= 1, "no bar says the baseline closed");
+    assert_eq!(bars("#D55E00"), 0, "a bar for a scenario that did not close");
     // With one scenario its markers are grey and its closure shaded grey.
     let figures = figures(&[portals()[0].view()]).unwrap();
     let alone = figures.iter().find(|f| f.stem == "outage").unwrap();

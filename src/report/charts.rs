@@ -29,7 +29,7 @@ use std::sync::OnceLock;
 /// Registers the embedded DejaVu Sans once per process. Without a
 /// registered font the bitmap backend cannot draw text and still leaves a
 /// blank picture behind, so every render checks the outcome first.
-fn fonts() -> Result<(), ReportError> {
+pub(super) fn fonts() -> Result<(), ReportError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         let regular = plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
@@ -704,6 +704,11 @@ fn agents_needed(rate: f64, handle_time: f64, within: f64) -> f64 {
     }
 }
 
+/// A parameter's duration for people: "20 s", "5 min", "1 h 30 min".
+fn seconds(t: f64) -> String {
+    if t < 90.0 { format!("{t:.0} s") } else { format::duration(t) }
+}
+
 /// The calls of an interval that want an agent: the first attempts (a
 /// redial after a busy signal or a hang-up is the same caller again),
 /// less the share of attempts made while the line was closed, and less
@@ -794,8 +799,8 @@ fn phone_volume(phone: &[&Loaded<'_, '_>], charts: &mut Vec<Chart>) -> Result<()
              made while the line is open that the recorded menu would not settle, at a mean handle time of {}: \
              what a planner would have staffed for these callers, redials and hang-ups left out.",
             PHONE_TARGET_SHARE * 100.0,
-            super::axis::duration_label(target),
-            super::axis::duration_label(aht)
+            seconds(target),
+            seconds(aht)
         ));
     }
     let first = phone.first().map(|s| s.view);
