@@ -28,7 +28,9 @@ skip_or_fail() {
 }
 
 chromium=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)}
-[ -n "$chromium" ] || skip_or_fail "no chromium on the PATH; install it with apt-get install chromium"
+if [ -z "$chromium" ] || ! command -v "$chromium" > /dev/null; then
+    skip_or_fail "no chromium${chromium:+ at $chromium}; install it with apt-get install chromium"
+fi
 command -v python3 > /dev/null || skip_or_fail "no python3"
 
 out=${CLICKDAY_BROWSER_OUT:-$(mktemp -d /tmp/clickday-browser.XXXXXX)}
@@ -43,6 +45,10 @@ else
     report=$out/browser/report.html
 fi
 
+if [ ! -f "$report" ]; then
+    echo "browser check failed: no report at $report" >&2
+    exit 1
+fi
 status=0
 python3 "$here/check_report.py" "$report" --out "$out/shots" --chromium "$chromium" --pieces || status=$?
 echo "screenshots in $out/shots"
