@@ -24,6 +24,7 @@ use crate::launch::LaunchResult;
 use crate::network::{ReplicationResult, SimError};
 use crate::report::{self, Figure, ModelKind, PairedDifference, ReportError, ScenarioView};
 use crate::scenario::{Model, Scenario};
+use crate::units::Seconds;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -381,16 +382,95 @@ pub struct RunReport {
     pub markdown: String,
 }
 
+/// The spans when a launch day's portal was closed by its interventions:
+/// from each closure to the next reopening (or the end of the run).
+fn closures(day: &crate::launch::LaunchDay, duration: Seconds) -> Vec<(Seconds, Seconds)> {
+    use crate::launch::Action;
+    let mut changes: Vec<(Seconds, bool)> = day
+        .interventions
+        .iter()
+        .filter_map(|iv| match iv.action {
+            Action::ClosePortal => Some((iv.at, false)),
+            Action::OpenPortal => Some((iv.at, true)),
+            _ => None,
+        })
+        .collect();
+    changes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut spans = Vec::new();
+    let mut closed_since = None;
+    for (at, open) in changes {
+        match (open, closed_since) {
+            (false, None) => closed_since = Some(at),
+            (true, Some(from)) => {
+                if at > from {
+                    spans.push((from, at.min(duration)));
+                }
+                closed_since = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = closed_since.filter(|from| *from < duration) {
+        spans.push((from, duration));
+    }
+    spans
+}
+
+/// The spans when a phone line is closed: outside its opening hours on
+/// working days, and all of every other day.
+fn phone_closed(
+    center: &crate::contact::ContactCenter,
+    line: &crate::contact::PhoneChannel,
+    duration: Seconds,
+) -> Vec<(Seconds, Seconds)> {
+    const DAY: Seconds = 86_400.0;
+    let Some((from, to)) = line.open_hours else { return Vec::new() };
+    let mut spans: Vec<(Seconds, Seconds)> = Vec::new();
+    let mut push = |a: Seconds, b: Seconds| {
+        let (a, b) = (a.max(0.0), b.min(duration));
+        if b > a {
+            match spans.last_mut() {
+                Some(last) if (last.1 - a).abs() < 1e-9 => last.1 = b,
+                _ => spans.push((a, b)),
+            }
+        }
+    };
+    let days = (duration / DAY).ceil() as i64;
+    for day in 0..days {
+        let start = day as f64 * DAY;
+        if center.calendar.is_working_day(day) {
+            push(start, start + from);
+            push(start + to, start + DAY);
+        } else {
+            push(start, start + DAY);
+        }
+    }
+    spans
+}
+
 /// What the report sees of one finished scenario.
 pub fn view<'a>(run: &ScenarioRun<'a>, tables: &'a Tables, estimates: &'a [Estimate]) -> ScenarioView<'a> {
     let scenario = run.scenario;
-    let (kind, interventions) = match &scenario.model {
-        Model::Network(_) => (ModelKind::Network, Vec::new()),
-        Model::LaunchDay(day) => {
-            (ModelKind::LaunchDay, day.interventions.iter().map(|iv| (iv.at, iv.label.clone())).collect())
-        }
-        Model::Contact(_) => (ModelKind::Contact, Vec::new()),
+    let duration = scenario.run().duration;
+    let (kind, interventions, closed, waiting_room, center) = match &scenario.model {
+        Model::Network(_) => (ModelKind::Network, Vec::new(), Vec::new(), false, None),
+        Model::LaunchDay(day) => (
+            ModelKind::LaunchDay,
+            day.interventions.iter().map(|iv| (iv.at, iv.label.clone())).collect(),
+            closures(day, duration),
+            day.waiting_room.is_some(),
+            day.contact_center.as_ref(),
+        ),
+        Model::Contact(center) => (ModelKind::Contact, Vec::new(), Vec::new(), false, Some(center.as_ref())),
     };
+    let phone = center.and_then(|c| {
+        let line = c.phone.as_ref()?;
+        Some(report::PhoneView {
+            handle_time: line.handle_time.mean(),
+            answer_target: line.answer_target,
+            closed: phone_closed(c, line, duration),
+        })
+    });
     ScenarioView {
         name: &scenario.name,
         description: &scenario.description,
@@ -398,6 +478,9 @@ pub fn view<'a>(run: &ScenarioRun<'a>, tables: &'a Tables, estimates: &'a [Estim
         kind,
         duration: scenario.run().duration,
         interventions,
+        closed,
+        waiting_room,
+        phone,
         tables: tables.files.iter().map(|f| (f.name, f.bytes.as_slice())).collect(),
         estimates,
         replications: tables.replications,

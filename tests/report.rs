@@ -1,14 +1,22 @@
 //! Charts and the report, built from small real runs: every figure is a
-//! PNG and an SVG of the stated size that carries its title, the report is
-//! well formed and names every scenario, and bad tables give typed errors.
+//! PNG and two SVGs (wide and narrow) that carry its title, scenarios are
+//! told apart by dash patterns as well as colours, each scenario's
+//! interventions are its own, latency bands on a log axis come from the
+//! logarithms, the phone chart shows volume and staffing, the text of
+//! every chart is legible at the width it is shown at, the report is well
+//! formed and names every scenario, and bad tables give typed errors.
+//!
+//! With `CLICKDAY_FIGURES=<folder>` set, the figures of the small portal
+//! run are also written there as PNG and SVG, to look at.
 
 use crate::util::small_portal;
 use clickday::experiment::Estimate;
 use clickday::export;
 use clickday::launch::LaunchDay;
+use clickday::pipeline::{self, OutputFile, ScenarioRun, Tables};
 use clickday::report::{
-    Figure, ModelKind, PairedDifference, ReportError, ScenarioView, SweepSeries, figures, markdown_summary,
-    report_html, sweep_figure,
+    Figure, PairedDifference, ReportError, ScenarioView, SweepSeries, figures, markdown_summary, report_html,
+    sweep_figure,
 };
 use clickday::scenario::{Model, Scenario, parse_scenario};
 use clickday::stats::ConfidenceInterval;
@@ -37,6 +45,7 @@ agents = 2
 handle_time = "3m"
 patience = "5m"
 answer_target = "20s"
+open_hours = { from = "00:30", to = "03:30" }
 
 [[contact.phone.demand]]
 name = "failures"
@@ -64,6 +73,18 @@ label = "cache rule fixed"
 "#;
 
 const ROOM: &str = "[waiting_room]\nadmission_rate = \"3/s\"\n";
+
+/// The baseline also closes its portal for half an hour.
+const CLOSURE: &str = r#"
+[[intervention]]
+at = "02:00"
+action = "close_portal"
+label = "portal closed"
+[[intervention]]
+at = "02:30"
+action = "open_portal"
+label = "portal reopened"
+"#;
 
 const NETWORK: &str = r#"
 name = "two-stations"
@@ -113,9 +134,7 @@ rate = "20/h"
 /// What a run of one scenario wrote, owned, to lend to a view.
 struct Run {
     scenario: Scenario,
-    kind: ModelKind,
-    interventions: Vec<(f64, String)>,
-    tables: Vec<(&'static str, Vec<u8>)>,
+    tables: Tables,
     estimates: Vec<Estimate>,
     /// Per replication, the portal's applications (for a paired
     /// difference).
@@ -123,20 +142,25 @@ struct Run {
 }
 
 impl Run {
+    fn new(
+        scenario: Scenario,
+        tables: Vec<(&'static str, Vec<u8>)>,
+        estimates: Vec<Estimate>,
+        applications: Vec<f64>,
+    ) -> Run {
+        let files = tables.into_iter().map(|(name, bytes)| OutputFile { name, bytes }).collect();
+        Run { scenario, tables: Tables { files, events: 0, replications: REPLICATIONS }, estimates, applications }
+    }
+
+    /// The view the pipeline would make of this run.
     fn view(&self) -> ScenarioView<'_> {
-        ScenarioView {
-            name: &self.scenario.name,
-            description: &self.scenario.description,
-            start_date: self.scenario.start_date,
-            kind: self.kind,
-            duration: self.scenario.run().duration,
-            interventions: self.interventions.clone(),
-            tables: self.tables.iter().map(|(n, b)| (*n, b.as_slice())).collect(),
-            estimates: &self.estimates,
-            replications: REPLICATIONS,
+        let run = ScenarioRun {
+            scenario: &self.scenario,
+            source: "test",
             seed: self.scenario.seed,
-            practical: &self.scenario.practical,
-        }
+            replications: REPLICATIONS,
+        };
+        pipeline::view(&run, &self.tables, &self.estimates)
     }
 }
 
@@ -158,9 +182,8 @@ fn launch_run(text: &str) -> Run {
     tables.push(("phone_intervals.csv", export::contact::phone_intervals(&scenario, center, &contacts)));
     tables.push(("social_intervals.csv", export::contact::social_intervals(&scenario, center, &contacts)));
     estimates.extend(clickday::contact::estimate(&contacts));
-    let interventions = day.interventions.iter().map(|i| (i.at, i.label.clone())).collect();
     let applications = results.iter().map(|r| r.summary.get("applications").unwrap()).collect();
-    Run { kind: ModelKind::LaunchDay, interventions, tables, estimates, applications, scenario }
+    Run::new(scenario, tables, estimates, applications)
 }
 
 fn network_run() -> Run {
@@ -172,7 +195,7 @@ fn network_run() -> Run {
         ("replications.csv", export::csv::replication_summary(&scenario, &results)),
     ];
     let estimates = clickday::experiment::estimate(&results);
-    Run { kind: ModelKind::Network, interventions: Vec::new(), tables, estimates, applications: Vec::new(), scenario }
+    Run::new(scenario, tables, estimates, Vec::new())
 }
 
 fn contact_run() -> Run {
@@ -185,22 +208,71 @@ fn contact_run() -> Run {
         ("replications.csv", export::contact::replication_summary(&scenario, &results)),
     ];
     let estimates = clickday::contact::estimate(&results);
-    Run { kind: ModelKind::Contact, interventions: Vec::new(), tables, estimates, applications: Vec::new(), scenario }
+    Run::new(scenario, tables, estimates, Vec::new())
 }
 
 /// The baseline portal (with a leaking cache rule) and a variant with a
 /// waiting room, run once for all the tests.
 fn portals() -> &'static [Run; 2] {
     static RUNS: OnceLock<[Run; 2]> = OnceLock::new();
-    RUNS.get_or_init(|| [launch_run(&portal("small-portal", CACHE_BUG)), launch_run(&portal("with-room", ROOM))])
+    RUNS.get_or_init(|| {
+        [launch_run(&portal("small-portal", &format!("{CACHE_BUG}{CLOSURE}"))), launch_run(&portal("with-room", ROOM))]
+    })
 }
 
 fn portal_figures() -> &'static Vec<Figure> {
     static FIGURES: OnceLock<Vec<Figure>> = OnceLock::new();
     FIGURES.get_or_init(|| {
         let views: Vec<ScenarioView<'_>> = portals().iter().map(Run::view).collect();
-        figures(&views).unwrap()
+        let figures = figures(&views).unwrap();
+        if let Some(dir) = std::env::var_os("CLICKDAY_FIGURES") {
+            std::fs::create_dir_all(&dir).unwrap();
+            let dir = std::path::Path::new(&dir);
+            for f in &figures {
+                std::fs::write(dir.join(format!("{}.png", f.stem)), &f.png).unwrap();
+                std::fs::write(dir.join(format!("{}.svg", f.stem)), &f.svg).unwrap();
+                std::fs::write(dir.join(format!("{}-narrow.svg", f.stem)), &f.svg_narrow).unwrap();
+            }
+            let html = report_html(&views, &[applications_difference()], &figures);
+            std::fs::write(dir.join("report.html"), html).unwrap();
+        }
+        figures
     })
+}
+
+fn figure(stem: &str) -> &'static Figure {
+    portal_figures().iter().find(|f| f.stem == stem).unwrap_or_else(|| panic!("no figure {stem}"))
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The `(width, height)` an SVG declares.
+fn svg_size(svg: &str) -> (u32, u32) {
+    let attr = |name: &str| -> u32 {
+        let at = svg.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        svg[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    (attr("width"), attr("height"))
+}
+
+/// The contents of each `<g ... data-series="name">` group of class
+/// `class`, in order.
+fn groups<'s>(svg: &'s str, class: &str, name: &str) -> Vec<&'s str> {
+    let open = format!("<g class=\"{class}\" data-series=\"{name}\">");
+    svg.match_indices(&open)
+        .map(|(at, _)| {
+            let body = &svg[at + open.len()..];
+            &body[..body.find("</g>").unwrap()]
+        })
+        .collect()
+}
+
+/// The value of attribute `name` in each element of `text` that has it.
+fn attributes<'s>(text: &'s str, name: &str) -> Vec<&'s str> {
+    let key = format!(" {name}=\"");
+    text.match_indices(&key).map(|(at, _)| text[at + key.len()..].split('"').next().unwrap()).collect()
 }
 
 /// The paired difference of applications completed between the variant and
@@ -272,13 +344,15 @@ fn balanced(text: &str) -> Result<Vec<String>, String> {
     if stack.is_empty() { Ok(seen) } else { Err(format!("unclosed: {stack:?}")) }
 }
 
-/// Checks one figure: a PNG of 1200 × 600 with text drawn in its title
-/// band, and a well-formed SVG of the same size carrying the title.
+/// Checks one figure: a PNG 1200 pixels wide and at least 600 high with
+/// text drawn in its title band, a well-formed SVG of the same size
+/// carrying the title, and a well-formed narrow SVG 520 pixels wide.
 fn check_figure(f: &Figure) {
     let png = image::load_from_memory_with_format(&f.png, image::ImageFormat::Png)
         .unwrap_or_else(|e| panic!("{}: not a PNG: {e}", f.stem))
         .to_rgb8();
-    assert_eq!(png.dimensions(), (1200, 600), "{}", f.stem);
+    let (width, height) = png.dimensions();
+    assert!(width == 1200 && height >= 600, "{}: {width} x {height}", f.stem);
     // The title is dark text across the top: a picture drawn without a
     // font would be white there.
     let dark_in_title =
@@ -287,10 +361,19 @@ fn check_figure(f: &Figure) {
     let colours: std::collections::HashSet<[u8; 3]> = png.pixels().map(|p| p.0).collect();
     assert!(colours.len() > 20, "{}: only {} colours", f.stem, colours.len());
 
-    assert!(f.svg.starts_with("<svg width=\"1200\" height=\"600\" viewBox=\"0 0 1200 600\""), "{}", &f.svg[..80]);
+    let header = format!("<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\"");
+    assert!(f.svg.starts_with(&header), "{}: {}", f.stem, &f.svg[..80]);
     assert!(f.svg.trim_end().ends_with("</svg>"), "{}", f.stem);
     balanced(&f.svg).unwrap_or_else(|e| panic!("{}: {e}", f.stem));
-    assert!(f.svg.contains(&f.title), "{}: title {:?} not in the SVG", f.stem, f.title);
+    // A long title is wrapped onto lines: every word is there.
+    for word in f.title.split(' ') {
+        assert!(f.svg.contains(&escape(word)), "{}: title word {word:?} not in the SVG", f.stem);
+        assert!(f.svg_narrow.contains(&escape(word)), "{}: title word {word:?} not in the narrow SVG", f.stem);
+    }
+
+    let (w, h) = svg_size(&f.svg_narrow);
+    assert!(w == 520 && h >= 300, "{}: narrow {w} x {h}", f.stem);
+    balanced(&f.svg_narrow).unwrap_or_else(|e| panic!("{} narrow: {e}", f.stem));
 }
 
 #[test]
@@ -302,6 +385,7 @@ fn every_figure_of_a_launch_day_run_is_a_png_and_an_svg_of_the_stated_size_with_
     assert_eq!(
         stems,
         [
+            "timeline",
             "outage",
             "latency-personal",
             "latency-write",
@@ -311,6 +395,7 @@ fn every_figure_of_a_launch_day_run_is_a_png_and_an_svg_of_the_stated_size_with_
             "waiting-room",
             "applications",
             "exposures",
+            "phone-volume",
             "phone-service-level",
             "social-backlog"
         ]
@@ -321,26 +406,233 @@ fn every_figure_of_a_launch_day_run_is_a_png_and_an_svg_of_the_stated_size_with_
 }
 
 #[test]
-fn each_scenario_is_a_line_of_its_own_colour_with_its_name_in_the_legend() {
-    let outage = portal_figures().iter().find(|f| f.stem == "outage").unwrap();
+fn each_scenario_is_a_line_of_its_own_colour_dash_and_glyph_named_in_the_legend() {
+    let outage = figure("outage");
     assert_eq!(outage.title, "Availability — small-portal vs with-room");
-    // The baseline is drawn wider, so the later line stays visible inside
-    // it where the two coincide.
-    // The legend's swatches are 2 px wide: the baseline's only 3 px
-    // strokes are its data, and the later scenario has data and swatch at
-    // 2 px and nothing wider.
-    let strokes =
-        |colour: &str, width: u32| outage.svg.matches(&format!("stroke=\"{colour}\" stroke-width=\"{width}\"")).count();
     for name in ["small-portal", "with-room"] {
-        assert!(outage.svg.contains(name), "{name} not in the legend");
+        assert_eq!(groups(&outage.svg, "legend", name).len(), 1, "{name} not in the legend");
+        assert_eq!(groups(&outage.svg, "series", name).len(), 1, "{name} has no line");
     }
-    assert!(strokes("#0072B2", 3) >= 1 && strokes("#0072B2", 2) >= 1, "baseline: data 3 px, swatch 2 px");
-    assert!(strokes("#D55E00", 2) >= 2 && strokes("#D55E00", 3) == 0, "with-room: data and swatch at 2 px");
-    // The baseline's interventions are labelled on the chart.
-    assert!(outage.svg.contains("cache rule leaks pages") && outage.svg.contains("cache rule fixed"));
+    // The baseline is a solid line, the other dashed, so where the two
+    // coincide the baseline shows through the gaps; the legend's swatches
+    // show the same.
+    let dashes = |class: &str, name: &str| -> Vec<String> {
+        groups(&outage.svg, class, name)
+            .iter()
+            .flat_map(|g| attributes(g, "stroke-dasharray"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert!(dashes("series", "small-portal").is_empty());
+    let room = dashes("series", "with-room");
+    assert!(!room.is_empty());
+    assert_eq!(dashes("legend", "with-room"), room[..1]);
+    // Glyphs along each line: circles for the baseline, squares for the
+    // other.
+    assert!(groups(&outage.svg, "series", "small-portal")[0].contains("<circle"));
+    assert!(groups(&outage.svg, "series", "with-room")[0].matches("<polygon").count() >= 3);
     // Clock times on the time axis, and the date under midnight.
     for label in ["00:00", "01:00", "02:00", "03:00", "04:00", "1 Mar"] {
-        assert!(outage.svg.contains(&format!("\n{label}\n")), "no tick {label}");
+        assert!(outage.svg.contains(&format!(">{label}</text>")), "no tick {label}");
+    }
+}
+
+#[test]
+fn identical_scenarios_get_different_dash_patterns_and_both_stay_visible() {
+    let a = launch_run(&portal("twin-a", CACHE_BUG));
+    let b = launch_run(&portal("twin-b", CACHE_BUG));
+    let views = [a.view(), b.view()];
+    let figures = figures(&views).unwrap();
+    let outage = figures.iter().find(|f| f.stem == "outage").unwrap();
+    // The two lines have the same points: the later is dashed on top of
+    // the earlier, solid and wider one.
+    let line = |name: &str| -> (String, Option<String>, String) {
+        let g = groups(&outage.svg, "series", name)[0];
+        let polyline = &g[g.find("<polyline").unwrap()..];
+        let polyline = &polyline[..polyline.find("/>").unwrap()];
+        (
+            attributes(polyline, "points")[0].to_owned(),
+            attributes(polyline, "stroke-dasharray").first().map(|d| d.to_string()),
+            attributes(polyline, "stroke-width")[0].to_owned(),
+        )
+    };
+    let (points_a, dash_a, width_a) = line("twin-a");
+    let (points_b, dash_b, width_b) = line("twin-b");
+    assert_eq!(points_a, points_b, "the twins differ");
+    assert_eq!(dash_a, None);
+    assert!(dash_b.is_some());
+    assert!(width_a.parse::<f64>().unwrap() > width_b.parse::<f64>().unwrap());
+    // Both named, each once, in the narrow picture too.
+    for name in ["twin-a", "twin-b"] {
+        assert_eq!(groups(&outage.svg_narrow, "series", name).len(), 1);
+    }
+    // Interventions both have are nobody's in particular: grey.
+    let marked = |colour: &str| {
+        outage.svg.lines().filter(|l| l.contains("stroke-dasharray=\"4 3\"") && l.contains(colour)).count()
+    };
+    assert!(marked("#646464") > 0);
+    assert_eq!(marked("#0072B2") + marked("#D55E00"), 0);
+}
+
+#[test]
+fn each_scenario_s_interventions_and_closures_are_marked_as_its_own() {
+    let outage = figure("outage");
+    // Only the baseline had interventions (the cache rule, the closure):
+    // their markers, and the shading of the closure, are in the
+    // baseline's colour; nothing is grey or in the other's colour.
+    let markers = |colour: &str| {
+        outage.svg.lines().filter(|l| l.contains("stroke-dasharray=\"4 3\"") && l.contains(colour)).count()
+    };
+    assert_eq!(markers("#646464"), 0, "a grey marker, as if every scenario had it");
+    assert!(markers("#0072B2") > 0, "no marker in the baseline's colour for its interventions");
+    assert_eq!(markers("#D55E00"), 0, "a marker in the colour of the scenario without interventions");
+    assert!(outage.svg.contains("portal closed") && outage.svg.contains("cache rule leaks pages"));
+    // The closure is shaded grey, and a bar along the top of each panel,
+    // in the baseline's colour, says whose it was.
+    let grey = outage.svg.matches("fill=\"#787878\" fill-opacity=\"0.10\"").count();
+    assert!(grey >= 1, "the closure is not shaded");
+    let bars = |colour: &str| outage.svg.matches(&format!("height=\"5\" fill=\"{colour}\"/>")).count();
+    assert!(bars("#0072B2") >= 1, "no bar says the baseline closed");
+    assert_eq!(bars("#D55E00"), 0, "a bar for a scenario that did not close");
+    // With one scenario its markers are grey and its closure shaded grey.
+    let figures = figures(&[portals()[0].view()]).unwrap();
+    let alone = figures.iter().find(|f| f.stem == "outage").unwrap();
+    assert!(!alone.svg.lines().any(|l| l.contains("stroke-dasharray=\"4 3\"") && l.contains("#0072B2")));
+    assert!(alone.svg.contains("fill=\"#787878\" fill-opacity=\"0.10\""));
+}
+
+#[test]
+fn latency_bands_on_a_log_axis_come_from_the_logarithms_and_the_failed_share_is_beside_them() {
+    let base = portals()[0].view();
+    let bytes = base.tables.iter().find(|(n, _)| *n == "intervals.csv").unwrap().1;
+    let table = clickday::report::tables::Table::parse("intervals.csv", bytes).unwrap();
+    // Arithmetic intervals of a latency over three replications reach
+    // below zero when one replication is overloaded (the old bands
+    // plunged to the axis' floor there); the intervals of the logarithms
+    // never do, and hold the geometric mean.
+    let plain = table.bands("personal_p95_s", None).unwrap();
+    assert!(plain.iter().any(|b| b.ci.lower < 0.0), "the test run has no interval the old band got wrong");
+    let log = table.log_bands("personal_p95_s", None).unwrap();
+    let mut checked = 0;
+    for b in log.iter().filter(|b| b.n >= 2) {
+        assert!(b.lower > 0.0 && b.lower <= b.mean && b.mean <= b.upper, "{b:?}");
+        checked += 1;
+    }
+    assert!(checked > 10);
+    let chart = figure("latency-personal");
+    assert!(chart.title.contains("successful answers only"), "{}", chart.title);
+    assert!(chart.title.contains("waiting room not included"), "{}", chart.title);
+    assert!(chart.svg.contains("requests that failed"));
+    assert!(chart.svg.contains("geometric mean"));
+    // Four panels each with a line per scenario: p50, p95, p99, failed.
+    assert_eq!(groups(&chart.svg, "series", "small-portal").len(), 4);
+}
+
+#[test]
+fn the_phone_chart_shows_calls_by_outcome_and_agents_against_erlang_c() {
+    let phone = figure("phone-volume");
+    for name in
+        ["attempts", "busy signals", "answered", "abandoned", "arrived while closed", "agents on duty", "agents needed"]
+    {
+        assert_eq!(groups(&phone.svg, "series", name).len(), 2, "{name}: one line per scenario");
+        assert_eq!(
+            groups(&phone.svg, "legend", name.trim_end_matches(" (Erlang C)")).len(),
+            usize::from(name != "agents needed")
+        );
+    }
+    assert!(phone.svg.contains("agents needed (Erlang C)"));
+    assert!(phone.svg.contains("calls, small-portal") && phone.svg.contains("agents, with-room"));
+    // The line opens at 00:30 and closes at 03:30: shaded before and after.
+    assert!(phone.svg.matches("fill=\"#787878\" fill-opacity=\"0.10\"").count() >= 4);
+}
+
+#[test]
+fn the_exposure_chart_counts_page_views_over_the_window_they_happened_in() {
+    let chart = figure("exposures");
+    assert!(chart.title.contains("page views"), "{}", chart.title);
+    // The cache rule leaked from 01:00 to 01:30: the axis covers about
+    // that, not the whole day.
+    assert!(chart.svg.contains(">01:00</text>") && chart.svg.contains(">01:30</text>"));
+    assert!(!chart.svg.contains(">03:00</text>") && !chart.svg.contains(">00:00</text>"));
+    assert!(chart.svg.contains("The scorecard counts people"));
+}
+
+#[test]
+fn only_scenarios_with_a_waiting_room_are_in_its_chart_and_the_time_in_line_is_drawn_when_known() {
+    let room = figure("waiting-room");
+    assert_eq!(groups(&room.svg, "series", "with-room").len(), 1);
+    assert!(groups(&room.svg, "series", "small-portal").is_empty());
+    assert!(!room.svg.contains("time in line"));
+    // Without any room, no chart.
+    let alone = figures(&[portals()[0].view()]).unwrap();
+    assert!(alone.iter().all(|f| f.stem != "waiting-room"));
+    // A table with the waiting times (as later versions write) gets them
+    // drawn, as durations.
+    let view = portals()[1].view();
+    let bytes = view.tables.iter().find(|(n, _)| *n == "intervals.csv").unwrap().1;
+    let mut text = String::new();
+    for (i, line) in std::str::from_utf8(bytes).unwrap().lines().enumerate() {
+        let cells = if i == 0 {
+            "room_wait_mean_s,room_wait_p95_s".to_owned()
+        } else {
+            format!("{},{}", 600 + i, 3000 + 7 * i)
+        };
+        text.push_str(&format!("{line},{cells}\n"));
+    }
+    let with_waits = with_table(&view, "intervals.csv", text.as_bytes());
+    let figures = figures(&[with_waits]).unwrap();
+    let chart = figures.iter().find(|f| f.stem == "waiting-room").unwrap();
+    assert!(chart.svg.contains("time in line, mean") && chart.svg.contains("time in line, 95th percentile"));
+    assert!(chart.svg.contains(">1 h</text>"), "no duration ticks");
+}
+
+#[test]
+fn utilisation_marks_the_safe_limit() {
+    let chart = figure("tier-utilisation");
+    assert!(chart.svg.matches("safe limit 80%").count() >= 2, "one per tier");
+}
+
+#[test]
+fn the_timeline_stacks_the_day_and_marks_the_story_s_events_at_their_clock_times() {
+    let chart = figure("timeline");
+    assert_eq!(chart.title, "The day hour by hour — small-portal");
+    for heading in ["availability", "applications completed per minute", "people, at each", "phone calls attempted"] {
+        assert!(chart.svg.contains(heading), "no panel {heading}");
+    }
+    for name in ["retrying", "gone for now, coming back", "given up"] {
+        assert_eq!(groups(&chart.svg, "series", name).len(), 1, "{name}");
+    }
+    let view = portals()[0].view();
+    for event in clickday::report::story::events(&view) {
+        let clock = clickday::verdict::format::clock(event.at, view.start_date);
+        assert!(chart.svg.contains(&format!("{clock} {}", event.label)), "no marker {clock} {}", event.label);
+    }
+    assert!(chart.svg.contains("02:00 portal closed"));
+    // The closure and the leak are shaded.
+    assert!(
+        chart.svg.contains("fill=\"#787878\" fill-opacity=\"0.10\"")
+            && chart.svg.contains("fill=\"#CC79A7\" fill-opacity=\"0.10\"")
+    );
+}
+
+/// The sizes of the text of an SVG, in its own pixels.
+fn font_sizes(svg: &str) -> Vec<f64> {
+    attributes(svg, "font-size").iter().map(|s| s.parse().unwrap()).collect()
+}
+
+#[test]
+fn chart_text_is_legible_on_a_projected_page_and_on_a_phone() {
+    // The report shows a wide chart at most 1200 px wide: at 1280 px
+    // (1248 px of page less the margins) at its own size. On a 390-px
+    // phone the narrow chart fills 358 px.
+    for f in portal_figures() {
+        let (w, _) = svg_size(&f.svg);
+        let shown = (1280.0 - 32.0f64).min(1200.0);
+        let smallest = font_sizes(&f.svg).into_iter().fold(f64::INFINITY, f64::min) * shown / f64::from(w);
+        assert!(smallest >= 14.0, "{}: {smallest:.1} px at 1280", f.stem);
+        let (w, _) = svg_size(&f.svg_narrow);
+        let smallest = font_sizes(&f.svg_narrow).into_iter().fold(f64::INFINITY, f64::min) * 358.0 / f64::from(w);
+        assert!(smallest >= 10.0, "{}: {smallest:.1} px at 390", f.stem);
     }
 }
 
@@ -362,7 +654,7 @@ fn contact_center_runs_chart_the_service_level_and_the_backlog() {
     let run = contact_run();
     let figures = figures(&[run.view()]).unwrap();
     let stems: Vec<&str> = figures.iter().map(|f| f.stem.as_str()).collect();
-    assert_eq!(stems, ["phone-service-level", "social-backlog"]);
+    assert_eq!(stems, ["phone-volume", "phone-service-level", "social-backlog"]);
     for f in &figures {
         check_figure(f);
     }
@@ -376,6 +668,7 @@ fn a_run_mixing_models_charts_each_and_keeps_colours_by_run_order() {
     let phone = figures.iter().find(|f| f.stem == "phone-service-level").unwrap();
     // The portal (first) and the help line (third) both have a phone line.
     assert!(phone.svg.contains("small-portal") && phone.svg.contains("help-line"));
+    assert!(!groups(&phone.svg, "series", "help-line").is_empty());
     assert!(phone.svg.contains("stroke=\"#009E73\""), "the third scenario keeps the third colour");
     assert!(figures.iter().any(|f| f.stem == "station-queue"));
 }
@@ -409,7 +702,15 @@ fn the_report_is_well_formed_self_contained_and_names_every_scenario() {
     let html = report_html(&views, &[applications_difference()], portal_figures());
     let tags = balanced(&html).unwrap();
     assert_eq!(tags.first().map(String::as_str), Some("html"));
-    assert_eq!(tags.iter().filter(|t| *t == "svg").count(), portal_figures().len());
+    // Each figure twice: for a wide page and for a phone; the style sheet
+    // shows one.
+    assert_eq!(tags.iter().filter(|t| *t == "svg").count(), 2 * portal_figures().len());
+    assert_eq!(html.matches("<svg class=\"narrow\"").count(), portal_figures().len());
+    assert!(html.contains("@media (max-width: 700px)") && html.contains("figure svg.narrow { display: block; }"));
+    // The timeline is in the story, before the scenarios' sections.
+    let story = html.find("<section id=\"story\">").unwrap();
+    let timeline = html.find("<figure id=\"figure-timeline\">").unwrap();
+    assert!(story < timeline && timeline < html.find("<article id=\"scenario-small-portal\">").unwrap());
     for name in ["small-portal", "with-room"] {
         assert!(html.contains(&format!("<h2>{name}</h2>")), "no section for {name}");
     }

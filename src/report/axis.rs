@@ -162,6 +162,51 @@ pub(crate) fn decade_label(exponent: i32) -> String {
     }
 }
 
+/// Steps a duration axis may use, in seconds: round seconds, minutes,
+/// hours and days.
+const DURATION_STEPS: [f64; 19] = [
+    1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10_800.0, 21_600.0,
+    43_200.0, 86_400.0, 172_800.0,
+];
+
+/// The step of a duration axis from zero to `max` seconds with at most
+/// `target` steps.
+fn duration_step(max: f64, target: usize) -> f64 {
+    let target = target.max(1) as f64;
+    DURATION_STEPS.iter().copied().find(|s| max / s <= target).unwrap_or_else(|| {
+        let days = (max / target / 86_400.0).ceil();
+        days * 86_400.0
+    })
+}
+
+/// A round upper bound for a duration axis whose data reach `max` seconds.
+pub(crate) fn duration_ceiling(max: f64, target: usize) -> f64 {
+    let step = duration_step(max, target);
+    (max / step).ceil().max(1.0) * step
+}
+
+/// Ticks on round durations from zero to `max` seconds, labelled as a
+/// clock reads them: `30 s`, `5 min`, `1 h`, `1 h 30`, `2 d`.
+pub(crate) fn duration_ticks(max: f64, target: usize) -> Vec<(f64, String)> {
+    let step = duration_step(max, target);
+    let n = (max / step + 1e-9).floor() as i64;
+    (0..=n).map(|k| (k as f64 * step, duration_label(k as f64 * step))).collect()
+}
+
+/// A round duration as a tick label.
+pub(crate) fn duration_label(seconds: f64) -> String {
+    let s = seconds.round() as i64;
+    match s {
+        0 => "0".into(),
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 && s % 60 == 0 => format!("{} min", s / 60),
+        s if s < 3600 => format!("{} min {:02}", s / 60, s % 60),
+        s if s % 86_400 == 0 => format!("{} d", s / 86_400),
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s => format!("{} h {:02}", s / 3600, (s % 3600) / 60),
+    }
+}
+
 /// A share as a percentage label: `25%`.
 pub(crate) fn percent_label(v: f64, step: f64) -> String {
     let digits = decimals(step * 100.0);
@@ -228,6 +273,26 @@ mod tests {
         assert_eq!(tick_label(0.0, 500_000.0, 4_000_000.0), "0");
         assert_eq!(percent_label(0.5, 0.25), "50%");
         assert_eq!(percent_label(0.125, 0.025), "12.5%");
+    }
+
+    #[test]
+    fn durations_are_labelled_as_a_clock_reads_them() {
+        let labels: Vec<String> = duration_ticks(5400.0, 4).into_iter().map(|t| t.1).collect();
+        assert_eq!(labels, ["0", "30 min", "1 h", "1 h 30"]);
+        assert_eq!(duration_ceiling(5000.0, 4), 5400.0);
+        assert_eq!(duration_ceiling(40.0, 4), 40.0);
+        let short: Vec<String> = duration_ticks(45.0, 4).into_iter().map(|t| t.1).collect();
+        assert_eq!(short, ["0", "15 s", "30 s", "45 s"]);
+        assert_eq!(duration_label(90.0), "1 min 30");
+        assert_eq!(duration_label(2.0 * 86_400.0), "2 d");
+    }
+
+    #[test]
+    fn a_window_of_an_hour_is_labelled_every_ten_minutes() {
+        let ticks = clock_ticks(39_000.0, 42_600.0, 1000.0, 86.0, None);
+        let labels: Vec<&str> = ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["10:50", "11:00", "11:10", "11:20", "11:30", "11:40", "11:50"]);
+        assert!(ticks.iter().all(|t| t.day.is_none()));
     }
 
     #[test]

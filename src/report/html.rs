@@ -93,10 +93,13 @@ details { margin: .3rem 0 1rem; }
 summary { cursor: pointer; color: var(--accent); }
 figure { margin: 1.2rem 0 2rem; }
 figure svg { display: block; width: 100%; height: auto; max-width: 1200px; border: 1px solid var(--rule); }
+figure svg.narrow { display: none; max-width: 640px; }
 ul.interventions { margin: .2rem 0 1rem; padding-left: 1.2rem; }
-@media (max-width: 600px) {
+@media (max-width: 700px) {
   body { font-size: 15px; }
   th, td { padding: .25rem .45rem; }
+  figure svg.wide { display: none; }
+  figure svg.narrow { display: block; }
 }
 @media print {
   body { font-size: 10pt; }
@@ -106,6 +109,8 @@ ul.interventions { margin: .2rem 0 1rem; padding-left: 1.2rem; }
   h2 { break-after: avoid; }
   figure, table, tr { break-inside: avoid; }
   figure svg { border: none; max-height: 45vh; }
+  figure svg.wide { display: block; }
+  figure svg.narrow { display: none; }
   .scroll { overflow: visible; }
   thead th { position: static; }
 }
@@ -263,17 +268,25 @@ fn story_section(out: &mut String, views: &[ScenarioView<'_>], differences: &[Pa
     let _ = writeln!(out, "</section>");
 }
 
-/// A figure, inline, labelled for screen readers.
-fn figure(out: &mut String, f: &Figure) {
-    let svg = f.svg.trim();
+/// An SVG of a figure, its XML declaration dropped, labelled for screen
+/// readers and classed for the style sheet.
+fn inline_svg(svg: &str, title: &str, class: &str) -> String {
+    let svg = svg.trim();
     let svg = svg.strip_prefix("<?xml").map_or(svg, |rest| rest.split_once("?>").map_or(rest, |(_, s)| s.trim()));
-    let labelled = match svg.strip_prefix("<svg") {
-        Some(rest) => format!("<svg role=\"img\" aria-label=\"{}\"{rest}", escape(&f.title)),
+    match svg.strip_prefix("<svg") {
+        Some(rest) => format!("<svg class=\"{class}\" role=\"img\" aria-label=\"{}\"{rest}", escape(title)),
         None => svg.to_owned(),
-    };
+    }
+}
+
+/// A figure, inline: the wide drawing, and the one laid out for a phone
+/// that the style sheet shows instead on a narrow screen.
+fn figure(out: &mut String, f: &Figure) {
+    let wide = inline_svg(&f.svg, &f.title, "wide");
+    let narrow = if f.svg_narrow.is_empty() { String::new() } else { inline_svg(&f.svg_narrow, &f.title, "narrow") };
     let _ = writeln!(
         out,
-        "<figure id=\"{}\">\n{labelled}\n<figcaption>{}</figcaption>\n</figure>",
+        "<figure id=\"{}\">\n{wide}\n{narrow}\n<figcaption>{}</figcaption>\n</figure>",
         anchor("figure", &f.stem),
         escape(&f.title)
     );

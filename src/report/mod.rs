@@ -117,6 +117,13 @@ pub struct ScenarioView<'a> {
     pub duration: Seconds,
     /// Scheduled interventions: time in seconds and label.
     pub interventions: Vec<(Seconds, String)>,
+    /// Spans of time when the portal was closed by an intervention (its
+    /// holding page served), `(from, to)` in seconds.
+    pub closed: Vec<(Seconds, Seconds)>,
+    /// Whether the launch day has a waiting room.
+    pub waiting_room: bool,
+    /// The phone line's parameters the charts need, when there is one.
+    pub phone: Option<PhoneView>,
     /// The per-replication tables as written to disk: `(file name, CSV
     /// bytes)`, e.g. `intervals.csv`, `tiers.csv`, `phone_intervals.csv`,
     /// `social_intervals.csv`, `contacts.csv`, `replications.csv`.
@@ -130,6 +137,19 @@ pub struct ScenarioView<'a> {
     /// The scenario's own practical thresholds, in force when it is the
     /// baseline of a comparison.
     pub practical: &'a [crate::verdict::Override],
+}
+
+/// What the charts need to know of a phone line besides its tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhoneView {
+    /// Mean handle time of a call, in seconds.
+    pub handle_time: Seconds,
+    /// The answer target of the service level (the 20 of "80/20"), in
+    /// seconds.
+    pub answer_target: Seconds,
+    /// Spans when the line is closed (outside its opening hours, or on a
+    /// day off), `(from, to)` in seconds.
+    pub closed: Vec<(Seconds, Seconds)>,
 }
 
 /// A paired difference of one metric between a scenario and the baseline
@@ -155,17 +175,20 @@ pub struct PairedDifference {
     pub unpaired_half_width: f64,
 }
 
-/// One chart, in both formats.
+/// One chart, as a PNG and as SVG for a wide page and for a phone.
 #[derive(Debug, Clone)]
 pub struct Figure {
     /// File stem, e.g. `outage`; written as `plots/<stem>.png` and `.svg`.
     pub stem: String,
     /// The chart's title.
     pub title: String,
-    /// PNG bytes.
+    /// PNG bytes (the wide layout).
     pub png: Vec<u8>,
-    /// SVG text.
+    /// SVG text, laid out 1200 pixels wide.
     pub svg: String,
+    /// SVG text laid out for a phone: 520 pixels wide, panels in one
+    /// column, text as large relative to the width as the page allows.
+    pub svg_narrow: String,
 }
 
 /// One line of a sweep chart: a summary metric against a swept parameter.

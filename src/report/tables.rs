@@ -136,12 +136,68 @@ impl Table {
     /// replication had a value is still returned, with a NaN mean, so the
     /// chart can leave a gap there.
     pub fn bands(&self, value: &str, filter: Option<Filter<'_>>) -> Result<Vec<BandPoint>, ReportError> {
+        self.bands_of(&[value], filter, |v| v[0])
+    }
+
+    /// Like [`bands`](Self::bands), for a value computed from several
+    /// columns of a row: `f` gets the row's cells of `columns` in order (NaN
+    /// for an empty cell) and returns the value, NaN or infinite for none.
+    /// The failed share of requests is `err / (ok + err)`, computed row by
+    /// row (replication by replication) before the rows are averaged.
+    pub fn bands_of(
+        &self,
+        columns: &[&str],
+        filter: Option<Filter<'_>>,
+        f: impl Fn(&[f64]) -> f64,
+    ) -> Result<Vec<BandPoint>, ReportError> {
+        Ok(self
+            .values(columns, filter, f)?
+            .into_iter()
+            .map(|(start, end, values)| BandPoint {
+                start,
+                end,
+                ci: ConfidenceInterval::student_t(&values, CONFIDENCE_LEVEL),
+            })
+            .collect())
+    }
+
+    /// Aggregates a positive quantity on a log scale: per interval, the
+    /// mean and 95% Student-t interval of the natural logarithms of the
+    /// positive values, returned as `(start, end, n, mean, low, high)` of
+    /// the values themselves, i.e. the geometric mean and its interval.
+    /// Such an interval never reaches zero or below, as an interval of
+    /// the values does with few replications spread over decades.
+    pub fn log_bands(&self, value: &str, filter: Option<Filter<'_>>) -> Result<Vec<LogBand>, ReportError> {
+        Ok(self
+            .values(&[value], filter, |v| if v[0] > 0.0 { v[0].ln() } else { f64::NAN })?
+            .into_iter()
+            .map(|(start, end, logs)| {
+                let ci = ConfidenceInterval::student_t(&logs, CONFIDENCE_LEVEL);
+                let (lo, hi) = if ci.half_width.is_finite() {
+                    ((ci.mean - ci.half_width).exp(), (ci.mean + ci.half_width).exp())
+                } else {
+                    (f64::NAN, f64::NAN)
+                };
+                LogBand { start, end, n: ci.n, mean: ci.mean.exp(), lower: lo, upper: hi }
+            })
+            .collect())
+    }
+
+    /// Per interval index (among the rows `filter` keeps): its span and the
+    /// finite values of `f` over the rows' `columns`.
+    fn values(
+        &self,
+        columns: &[&str],
+        filter: Option<Filter<'_>>,
+        f: impl Fn(&[f64]) -> f64,
+    ) -> Result<Vec<(f64, f64, Vec<f64>)>, ReportError> {
         let index = self.column("interval")?;
         let start = self.column("start_s")?;
         let end = self.column("end_s")?;
-        let v = self.column(value)?;
+        let cols = columns.iter().map(|c| self.column(c)).collect::<Result<Vec<_>, _>>()?;
         let key = filter.map(|f| self.column(f.column).map(|c| (c, f.value))).transpose()?;
         let mut intervals: BTreeMap<u64, (f64, f64, Vec<f64>)> = BTreeMap::new();
+        let mut cells = vec![f64::NAN; cols.len()];
         for (r, row) in self.rows.iter().enumerate() {
             if let Some((c, wanted)) = key
                 && row.get(c) != Some(wanted)
@@ -160,21 +216,34 @@ impl Table {
             let s = self.number(r, start, "start_s")?.unwrap_or(f64::NAN);
             let e = self.number(r, end, "end_s")?.unwrap_or(f64::NAN);
             let entry = intervals.entry(i as u64).or_insert((s, e, Vec::new()));
-            if let Some(x) = self.number(r, v, value)?
-                && x.is_finite()
-            {
+            for (cell, (&c, name)) in cells.iter_mut().zip(cols.iter().zip(columns)) {
+                *cell = self.number(r, c, name)?.unwrap_or(f64::NAN);
+            }
+            let x = f(&cells);
+            if x.is_finite() {
                 entry.2.push(x);
             }
         }
-        Ok(intervals
-            .into_values()
-            .map(|(start, end, values)| BandPoint {
-                start,
-                end,
-                ci: ConfidenceInterval::student_t(&values, CONFIDENCE_LEVEL),
-            })
-            .collect())
+        Ok(intervals.into_values().collect())
     }
+}
+
+/// One interval of a band computed on a log scale (see
+/// [`Table::log_bands`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LogBand {
+    /// Start of the interval, seconds since time zero.
+    pub start: Seconds,
+    /// End of the interval, seconds since time zero.
+    pub end: Seconds,
+    /// Replications with a positive value in the interval.
+    pub n: usize,
+    /// The geometric mean (NaN when none had a value).
+    pub mean: f64,
+    /// Lower end of its 95% interval (NaN with fewer than two values).
+    pub lower: f64,
+    /// Upper end of its 95% interval (NaN with fewer than two values).
+    pub upper: f64,
 }
 
 #[cfg(test)]
@@ -285,6 +354,36 @@ s,2,1,300,600,00:05:00,db,60,1
         let bad_index = "interval,start_s,end_s,x\n-1,0,10,1\n";
         let err = Table::parse("t.csv", bad_index.as_bytes()).unwrap().bands("x", None).unwrap_err();
         assert!(matches!(err, ReportError::NotANumber { ref column, .. } if column == "interval"), "{err}");
+    }
+
+    #[test]
+    fn log_bands_are_geometric_means_with_intervals_of_the_logarithms() {
+        // 0.05 s, 0.05 s and 50 s: the arithmetic interval reaches far
+        // below zero; the one of the logarithms stays positive.
+        let text = "interval,start_s,end_s,x\n0,0,60,0.05\n0,0,60,0.05\n0,0,60,50\n1,60,120,0\n1,60,120,\n";
+        let table = Table::parse("t.csv", text.as_bytes()).unwrap();
+        let plain = table.bands("x", None).unwrap();
+        assert!(plain[0].ci.lower < 0.0);
+        let log = table.log_bands("x", None).unwrap();
+        let m = (0.05f64.ln() * 2.0 + 50f64.ln()) / 3.0;
+        assert!((log[0].mean - m.exp()).abs() < 1e-12);
+        assert!(log[0].lower > 0.0 && log[0].lower < log[0].mean && log[0].upper > log[0].mean);
+        let sd = ((2.0 * (0.05f64.ln() - m).powi(2) + (50f64.ln() - m).powi(2)) / 2.0).sqrt();
+        let h = 4.302_652_729_749_464 * sd / 3f64.sqrt();
+        assert!((log[0].lower - (m - h).exp()).abs() < 1e-12);
+        // Zero and empty cells have no logarithm: no value, a gap.
+        assert_eq!(log[1].n, 0);
+        assert!(log[1].mean.is_nan());
+    }
+
+    #[test]
+    fn a_value_can_be_computed_from_several_columns_row_by_row() {
+        let text = "interval,start_s,end_s,ok,err\n0,0,60,3,1\n0,0,60,1,1\n0,0,60,0,0\n";
+        let table = Table::parse("t.csv", text.as_bytes()).unwrap();
+        let failed = table.bands_of(&["ok", "err"], None, |v| v[1] / (v[0] + v[1])).unwrap();
+        // Rows give 0.25 and 0.5; the row with nothing answered has no share.
+        assert_eq!(failed[0].ci.n, 2);
+        assert!((failed[0].ci.mean - 0.375).abs() < 1e-12);
     }
 
     #[test]
