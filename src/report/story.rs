@@ -305,6 +305,9 @@ mod tests {
             replications: 2,
             seed: 1,
             practical: &[],
+            closed: Vec::new(),
+            waiting_room: false,
+            phone: None,
         }
     }
 
