@@ -92,6 +92,15 @@ pub struct SweepArgs {
     /// Report the cheapest variant meeting this, e.g. "availability>=0.9".
     #[arg(long)]
     pub target: Option<String>,
+    /// A swept key whose smaller values are cheaper (workers, agents);
+    /// repeat in order of importance. These decide first, then the
+    /// --maximize keys, then the others (smaller is cheaper).
+    #[arg(long, value_name = "PATH")]
+    pub minimize: Vec<String>,
+    /// A swept key whose larger values are better (a session limit that
+    /// admits more); repeat in order of importance (after --minimize).
+    #[arg(long, value_name = "PATH")]
+    pub maximize: Vec<String>,
     /// Folder that receives `<scenario>-sweep/`.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,

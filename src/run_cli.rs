@@ -376,6 +376,16 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     let sets: Vec<SetOption> =
         args.sets.iter().map(|s| sweep::parse_set(s)).collect::<std::result::Result<_, _>>().map_err(bad)?;
     let target = args.target.as_deref().map(sweep::parse_target).transpose().map_err(bad)?;
+    let named: Vec<(String, sweep::Cheap)> = args
+        .minimize
+        .iter()
+        .map(|p| (p.clone(), sweep::Cheap::Smaller))
+        .chain(args.maximize.iter().map(|p| (p.clone(), sweep::Cheap::Larger)))
+        .collect();
+    let preference = sweep::preference(&sets, &named).map_err(bad)?;
+    if target.is_none() && !named.is_empty() {
+        return Err(bad("--minimize and --maximize choose among the variants that meet a --target; give one"));
+    }
     let variants = sweep::grid(&sets);
     if variants.len() > MAX_VARIANTS {
         return Err(bad(format!("the grid has {} variants; at most {MAX_VARIANTS} are run at once", variants.len())));
@@ -445,8 +455,15 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
         writeln!(stdout, "  [{k}] {}  →  {}", v.label, cells.join("; "))?;
     }
     if let Some(t) = &target {
-        match sweep::cheapest(&variants, &estimates, t) {
-            Some(k) => writeln!(stdout, "cheapest variant meeting {t}: [{k}] {}", variants[k].label)?,
+        match sweep::cheapest(&variants, &estimates, t, &preference) {
+            Some(k) => print_wrapped(
+                &mut stdout,
+                &format!(
+                    "cheapest variant meeting {t} ({}): [{k}] {}",
+                    sweep::preference_text(&sets, &preference),
+                    variants[k].label
+                ),
+            )?,
             None => writeln!(stdout, "no variant meets {t}")?,
         }
     }

@@ -158,20 +158,79 @@ impl Target {
     }
 }
 
-/// The cheapest variant whose mean meets `target`: among those that meet
-/// it, the one with the smallest swept values, compared key by key in
-/// `--set` order (the first key matters most). Sweeping workers, agents or
-/// an admission rate upward, that is the smallest setting that is enough.
-pub fn cheapest(variants: &[Variant], estimates: &[Vec<Estimate>], target: &Target) -> Option<usize> {
-    let mut meeting: Vec<usize> = (0..variants.len())
-        .filter(|&k| target.find(&estimates[k]).is_some_and(|e| e.ci.mean.is_finite() && target.met_by(e.ci.mean)))
+/// Which way a swept key is cheap: `--minimize` (fewer workers, a lower
+/// rate) or `--maximize` (a larger limit that admits more).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cheap {
+    /// Smaller values are cheaper.
+    Smaller,
+    /// Larger values are cheaper (better).
+    Larger,
+}
+
+/// The order in which the swept keys decide which variant is cheapest:
+/// the keys named by `--minimize` and `--maximize`, in that order of the
+/// command line, then every other swept key, smaller first, in `--set`
+/// order. Names a key that is not swept as an error listing those that are.
+pub fn preference(sets: &[SetOption], named: &[(String, Cheap)]) -> Result<Vec<(usize, Cheap)>, String> {
+    let mut order: Vec<(usize, Cheap)> = Vec::with_capacity(sets.len());
+    for (path, cheap) in named {
+        let Some(k) = sets.iter().position(|s| s.path == *path) else {
+            let swept: Vec<&str> = sets.iter().map(|s| s.path.as_str()).collect();
+            return Err(format!("{path} is not swept; the swept keys are {}", swept.join(", ")));
+        };
+        if order.iter().any(|(j, _)| *j == k) {
+            return Err(format!("{path} is named twice by --minimize/--maximize"));
+        }
+        order.push((k, *cheap));
+    }
+    for k in 0..sets.len() {
+        if !order.iter().any(|(j, _)| *j == k) {
+            order.push((k, Cheap::Smaller));
+        }
+    }
+    Ok(order)
+}
+
+/// How `preference` reads, for the line that names the cheapest variant:
+/// "smallest tier.app.workers, then largest waiting_room.max_sessions".
+pub fn preference_text(sets: &[SetOption], order: &[(usize, Cheap)]) -> String {
+    let words: Vec<String> = order
+        .iter()
+        .map(|(k, cheap)| {
+            let way = if *cheap == Cheap::Smaller { "smallest" } else { "largest" };
+            format!("{way} {}", sets[*k].path)
+        })
         .collect();
-    meeting.sort_by(|&a, &b| {
-        let key = |k: usize| variants[k].values.iter().map(|v| numeric(v)).collect::<Vec<f64>>();
-        let (ka, kb) = (key(a), key(b));
-        ka.iter().zip(&kb).map(|(x, y)| x.total_cmp(y)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
-    });
-    meeting.first().copied()
+    words.join(", then ")
+}
+
+/// The cheapest variant whose mean meets `target`: among those that meet
+/// it, the first by `order` (see [`preference`]): sweeping workers,
+/// agents or an admission rate upward, the smallest setting that is
+/// enough; with `--maximize waiting_room.max_sessions`, the largest limit
+/// that still meets it.
+pub fn cheapest(
+    variants: &[Variant],
+    estimates: &[Vec<Estimate>],
+    target: &Target,
+    order: &[(usize, Cheap)],
+) -> Option<usize> {
+    let key = |k: usize| -> Vec<f64> {
+        order
+            .iter()
+            .map(|&(i, cheap)| {
+                let v = numeric(&variants[k].values[i]);
+                if cheap == Cheap::Smaller { v } else { -v }
+            })
+            .collect()
+    };
+    (0..variants.len())
+        .filter(|&k| target.find(&estimates[k]).is_some_and(|e| e.ci.mean.is_finite() && target.met_by(e.ci.mean)))
+        .min_by(|&a, &b| {
+            let (ka, kb) = (key(a), key(b));
+            ka.iter().zip(&kb).map(|(x, y)| x.total_cmp(y)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+        })
 }
 
 /// The x-axis label of a swept key: its path and the unit its values were
@@ -312,9 +371,15 @@ mod tests {
         };
         let estimates = [est(0.99), est(0.5), est(0.95)];
         let target = parse_target("availability>=0.9").unwrap();
-        assert_eq!(cheapest(&variants, &estimates, &target), Some(2));
+        let smaller = preference(&sets, &[]).unwrap();
+        assert_eq!(cheapest(&variants, &estimates, &target, &smaller), Some(2));
+        let larger = preference(&sets, &[("workers".into(), Cheap::Larger)]).unwrap();
+        assert_eq!(cheapest(&variants, &estimates, &target, &larger), Some(0));
+        assert_eq!(preference_text(&sets, &larger), "largest workers");
         let impossible = parse_target("availability>=0.999").unwrap();
-        assert_eq!(cheapest(&variants, &estimates, &impossible), None);
+        assert_eq!(cheapest(&variants, &estimates, &impossible, &smaller), None);
+        let unknown = preference(&sets, &[("agents".into(), Cheap::Smaller)]).unwrap_err();
+        assert_eq!(unknown, "agents is not swept; the swept keys are workers");
         assert_eq!(numeric("5000/m"), 5000.0 / 60.0);
         assert_eq!(numeric("2m"), 120.0);
     }

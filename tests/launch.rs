@@ -131,7 +131,11 @@ fn a_waiting_room_at_a_safe_rate_removes_timeouts_at_the_cost_of_waiting() {
         timeouts(&queued),
         timeouts(&overloaded)
     );
-    assert!(metric(&queued, "max_in_waiting_room") > 100.0);
+    assert!(metric(&queued, "room_peak") > 100.0);
+    // The cost moved from errors to the line: people waited, and a day
+    // without a room has no line to report.
+    assert!(metric(&queued, "room_wait_mean_s") > 60.0);
+    assert!(overloaded.summary.get("room_wait_mean_s").is_none() && overloaded.room.is_none());
     assert!(metric(&queued, "applications") > metric(&overloaded, "applications"));
 }
 
@@ -152,7 +156,7 @@ fn a_closed_portal_answers_with_its_holding_page() {
     // A portal with capacity to spare recovers within minutes of reopening.
     let recovery = metric(&r, "recovery_after_open_portal_s");
     assert!((0.0..1800.0).contains(&recovery), "recovery {recovery}");
-    assert_eq!(metric(&r, "metastable_at_end"), 0.0);
+    assert_eq!(metric(&r, "metastable"), 0.0);
     let share = metric(&r, "share_of_applicants_done_by_02:00");
     // People still finish after 02:00, so the share done by then is
     // strictly below the share done by the end.
@@ -288,7 +292,14 @@ fn the_default_scenario_replays_1_april_2020() {
         // The evening reopening collapses again and never recovers: the day
         // ends in a metastable failure.
         assert!(metric(r, "recovery_after_portal_reopened_s").is_nan());
-        assert_eq!(metric(r, "metastable_at_end"), 1.0);
+        assert_eq!(metric(r, "metastable"), 1.0);
+        assert_eq!(metric(r, "recovered_by_end"), 0.0);
+        assert!(metric(r, "recovered_at_s").is_nan());
+        // The milestones agree with the report times: the 100,000th
+        // application after 01:00 and by 08:30; a millionth never.
+        let hundred_thousandth = metric(r, "clock_of_application_100000_s");
+        assert!((3600.0..=8.5 * 3600.0).contains(&hundred_thousandth), "100,000th at {hundred_thousandth}");
+        assert!(metric(r, "clock_of_application_1000000_s").is_nan());
     }
 }
 
@@ -435,4 +446,237 @@ fn a_key_missing_from_a_table_is_named_under_that_table() {
     // The header's line (1-based) is the 0-based index of the line below it.
     let line = text.lines().position(|l| l.contains("name = \"extra\"")).unwrap();
     assert_eq!(e, format!("small.toml:{line}: step[4]: missing key `think`"));
+}
+
+/// The ten-minute drill of the issue: a tier of 10 workers serving 100
+/// requests per second, new arrivals at 80 per second tripled from 01:00
+/// to 01:30, clients that wait one second. `retries` fixed retries one
+/// second apart; nobody comes back after failing.
+fn drill(retries: u32) -> String {
+    format!(
+        r#"
+name = "drill"
+duration = "10m"
+interval = "30s"
+
+[population]
+eligible = 50400
+
+[[category]]
+name = "people"
+share = 1.0
+behaviour = "person"
+curve = {{ share = 1.0, shape = "step", profile = [
+  {{ at = "00:00", weight = 1 }},
+  {{ at = "00:01", weight = 3 }},
+  {{ at = "00:01:30", weight = 1 }},
+  {{ at = "00:10", weight = 0 }},
+] }}
+
+[[behaviour]]
+name = "person"
+timeout = {{ dist = "deterministic", value = "1s" }}
+retries = {retries}
+retry_delay = {{ dist = "deterministic", value = "1s" }}
+return_probability = 0
+
+[[step]]
+name = "submit"
+class = "write"
+route = ["app"]
+completes_application = true
+think = {{ dist = "exponential", mean = "1s" }}
+
+[[tier]]
+name = "app"
+workers = 10
+service = {{ dist = "exponential", mean = "100ms" }}
+queue = 10000
+"#
+    )
+}
+
+#[test]
+fn a_surge_without_retries_drains_and_recovers_while_fixed_retries_hold_the_portal_down() {
+    for replication in 0..3 {
+        // Without retries the backlog of the surge (about 4,200 requests)
+        // drains at 20 per second: down from the surge to about 05:00, then
+        // healthy to the end.
+        let r = run(&drill(0), replication);
+        let (overload, onset) = (metric(&r, "overload_onset_s"), metric(&r, "outage_onset_s"));
+        assert!((57.0..=63.0).contains(&overload), "overload onset {overload}");
+        assert!((60.0..=75.0).contains(&onset), "outage onset {onset}");
+        let recovered = metric(&r, "recovered_at_s");
+        assert!((240.0..=360.0).contains(&recovered), "recovered at {recovered}");
+        assert_eq!(metric(&r, "recovered_by_end"), 1.0);
+        assert_eq!(metric(&r, "metastable"), 0.0);
+        assert!(metric(&r, "metastable_from_s").is_nan());
+        // With three retries the same surge never clears: new demand is
+        // back at 80 per second from 01:30, but each failure sends up to
+        // three more requests into the queue.
+        let r = run(&drill(3), replication);
+        assert!((57.0..=63.0).contains(&metric(&r, "overload_onset_s")));
+        assert!((60.0..=75.0).contains(&metric(&r, "outage_onset_s")));
+        assert_eq!(metric(&r, "metastable"), 1.0);
+        let from = metric(&r, "metastable_from_s");
+        assert!((90.0..=120.0).contains(&from), "metastable from {from}");
+        assert_eq!(metric(&r, "recovered_by_end"), 0.0);
+        assert!(metric(&r, "recovered_at_s").is_nan());
+        // The series agree: new demand below capacity after the surge,
+        // requests reaching the origin above it.
+        for row in r.intervals.iter().filter(|row| row.start >= 120.0) {
+            let span = row.end - row.start;
+            let (demand, offered) = (row.get("new_demand").unwrap() / span, row.get("origin_requests").unwrap() / span);
+            let capacity = row.get("capacity_per_s").unwrap();
+            assert!((capacity - 100.0).abs() < 1e-9, "capacity {capacity}");
+            assert!(demand < 0.9 * capacity && offered > capacity, "at {}: {demand} {offered}", row.start);
+        }
+    }
+}
+
+#[test]
+fn capacity_follows_the_workers_in_service() {
+    // Every step holds an app thread (20 ms) while the database works
+    // (50 ms): the app tier carries 40 / 0.07 = 571 requests per second,
+    // the database 4 / 0.05 = 80, and 8 / 0.05 = 160 from 01:02:30.
+    let more = "[[intervention]]\nat = \"01:02:30\"\naction = \"set_workers\"\ntier = \"db\"\nworkers = 8\n";
+    let r = run(&portal(3, 4, more), 0);
+    for row in &r.intervals {
+        let expected = if row.end <= 3750.0 {
+            80.0
+        } else if row.start >= 3750.0 {
+            160.0
+        } else {
+            120.0
+        };
+        let capacity = row.get("capacity_per_s").unwrap();
+        assert!((capacity - expected).abs() < 1e-6, "at {}: {capacity}, not {expected}", row.start);
+    }
+    let bins = &r.bins;
+    assert_eq!((bins.width, bins.len()), (60.0, 240));
+    assert!((bins.capacity[62] - 120.0).abs() < 1e-6, "{}", bins.capacity[62]);
+}
+
+#[test]
+fn the_line_of_a_waiting_room_costs_time_and_every_entry_is_accounted_for() {
+    // Five admissions a second against the crowd of the small portal: the
+    // line builds at once. Sessions of two minutes send people back to the
+    // line, and some lose patience.
+    let room = "[waiting_room]\nadmission_rate = \"5/s\"\nsession_limit = \"2m\"\n\
+                patience = { dist = \"exponential\", mean = \"20m\" }\n";
+    for replication in 0..2 {
+        let r = run(&portal(0, 4, room), replication);
+        let b = r.room.expect("a day with a room has its line's balance");
+        assert_eq!(b.entered, b.admitted + b.left + b.in_line, "{b:?}");
+        assert!(b.admitted > 1000 && b.left > 0, "{b:?}");
+        assert_eq!(b.in_line as f64, r.intervals.last().unwrap().get("in_waiting_room").unwrap());
+        assert_eq!(b.left as f64, metric(&r, "room_left"));
+        assert_eq!(b.left as f64, column_sum(&r, "room_left"));
+        let (mean, p50, p95, max) = (
+            metric(&r, "room_wait_mean_s"),
+            metric(&r, "room_wait_p50_s"),
+            metric(&r, "room_wait_p95_s"),
+            metric(&r, "room_wait_max_s"),
+        );
+        assert!(p95 > 60.0, "p95 time in line {p95}");
+        assert!(0.0 < p50 && p50 <= p95 && p95 <= max && mean <= max, "{mean} {p50} {p95} {max}");
+        assert!(metric(&r, "room_peak") >= b.in_line as f64);
+        // Per interval: figures only where someone was let in, never above
+        // the day's longest wait.
+        for row in &r.intervals {
+            let (p95, max) = (row.get("room_wait_p95_s").unwrap(), row.get("room_wait_max_s").unwrap());
+            assert_eq!(p95.is_nan(), max.is_nan());
+            assert!(max.is_nan() || (p95 <= max && max <= metric(&r, "room_wait_max_s")), "at {}", row.start);
+        }
+    }
+    // Without a room the columns are empty and the summary silent.
+    let r = run(&portal(0, 4, ""), 0);
+    assert!(r.intervals.iter().all(|row| row.get("room_wait_mean_s").unwrap().is_nan()));
+    assert_eq!(column_sum(&r, "room_left"), 0.0);
+    assert!(r.summary.metrics.iter().all(|(m, _)| !m.starts_with("room_")));
+}
+
+#[test]
+fn milestones_date_the_nth_application() {
+    let text = portal(3, 4, "").replace("interval = \"5m\"", "interval = \"5m\"\nmilestones = [1000, 5e3, 1000000]");
+    let r = run(&text, 0);
+    let total = metric(&r, "applications");
+    assert!(total > 5000.0 && total < 1e6, "{total}");
+    for n in [1000.0, 5000.0] {
+        let at = metric(&r, &format!("clock_of_application_{n}_s"));
+        // The interval holding the clock time is the one in which the
+        // cumulative count reached n.
+        let row = r.intervals.iter().find(|row| row.start <= at && at < row.end).unwrap();
+        let (before, after) = (row.get("applications_cumulative").unwrap() - row.get("applications").unwrap(), {
+            row.get("applications_cumulative").unwrap()
+        });
+        assert!(before < n && n <= after, "{n}th at {at}: {before}..{after}");
+    }
+    assert!(metric(&r, "clock_of_application_1000000_s").is_nan());
+    assert!(r.summary.get("clock_of_application_100000_s").is_none());
+    // Without the key, the defaults.
+    let r = run(&portal(3, 4, ""), 0);
+    for n in [100_000, 500_000, 1_000_000] {
+        assert!(metric(&r, &format!("clock_of_application_{n}_s")).is_nan());
+    }
+}
+
+#[test]
+fn milestones_out_of_range_or_order_are_refused_at_their_key() {
+    let base = portal(3, 4, "");
+    let with = |list: &str| base.replace("interval = \"5m\"", &format!("interval = \"5m\"\nmilestones = {list}"));
+    let line = with("[]").lines().position(|l| l.starts_with("milestones")).unwrap() + 1;
+    for (list, path, says) in [
+        ("[0]", "milestones[1]", "from 1 to 1000000000; got 0"),
+        ("[1000, 1000]", "milestones[2]", "milestones must increase; 1000 follows 1000"),
+        ("[5000, 100]", "milestones[2]", "100 follows 5000"),
+        ("[1.5]", "milestones[1]", "got 1.5"),
+        ("[2e9]", "milestones[1]", "from 1 to 1000000000"),
+        ("[\"10k\"]", "milestones[1]", "got the text"),
+        ("[1,2,3,4,5,6,7,8,9,10,11]", "milestones", "at most 10 milestones"),
+    ] {
+        let e = parse_scenario("small.toml", &with(list)).expect_err(list).to_string();
+        assert!(e.starts_with(&format!("small.toml:{line}: {path}: ")), "{list}: {e}");
+        assert!(e.contains(says) && !e.contains('\n'), "{list}: {e}");
+    }
+    // None at all is allowed: the summary then dates no application.
+    let r = run(&with("[]"), 0);
+    assert!(r.summary.metrics.iter().all(|(m, _)| !m.starts_with("clock_of_application_")));
+}
+
+#[test]
+fn every_verdict_a_launch_day_reports_is_defined_and_every_definition_is_reported() {
+    // A day with a room, a closure and a reopening emits every kind of
+    // verdict of the portal.
+    let extra = "[waiting_room]\nadmission_rate = \"5/s\"\npatience = { dist = \"exponential\", mean = \"20m\" }\n\
+                 [[intervention]]\nat = \"01:00\"\naction = \"close_portal\"\n\
+                 [[intervention]]\nat = \"01:30\"\naction = \"open_portal\"\n";
+    let r = run(&portal(3, 4, extra), 0);
+    // Tallies that describe the run rather than judge it.
+    let tallies = [
+        "requests",
+        "err_",
+        "exposures",
+        "viewers_who_",
+        "wasted_responses",
+        "applicants",
+        "visits",
+        "applicants_done",
+        "applicants_gone_for_now",
+    ];
+    let mut names: Vec<String> = Vec::new();
+    for (metric, _) in &r.summary.metrics {
+        names.push(metric.clone());
+        if tallies.iter().any(|t| metric == t || (t.ends_with('_') && metric.starts_with(t))) {
+            continue;
+        }
+        assert!(clickday::verdict::find("portal", metric, None).is_some(), "{metric} has no definition");
+    }
+    for v in clickday::verdict::LAUNCH.iter().filter(|v| v.scope == "portal") {
+        let reported = match v.metric.strip_suffix('*') {
+            Some(prefix) => names.iter().any(|n| n.starts_with(prefix)),
+            None => names.iter().any(|n| n == v.metric),
+        };
+        assert!(reported, "{} is defined but never reported", v.metric);
+    }
 }

@@ -741,6 +741,15 @@ fn the_markdown_summary_has_the_run_the_scorecard_and_the_paired_differences() {
     assert!(md.contains("## Differences from small-portal (paired)"), "{md}");
     let diff = md.lines().find(|l| l.starts_with("| with-room | applications completed |")).unwrap();
     assert!(diff.contains(" ± "), "{diff}");
+    // The time people spent in the room's line is only the room's, and
+    // still on the scorecard: the baseline's cell is empty.
+    let line = md.lines().find(|l| l.starts_with("| mean time in the waiting room")).expect("no time in line");
+    assert!(line.contains("| lower | – | ") && line.contains(" min |"), "{line}");
+    // So is the terminal's side-by-side table, with the room's own figure.
+    let table = clickday::report::terminal::comparison_table(&views, &[applications_difference()]);
+    let row = table.lines().find(|l| l.contains("most people in the waiting room")).expect("no room row");
+    assert!(row.contains(" – ") && row.contains("= "), "{row}");
+    assert!(table.contains("\"= x\": the scenario's own figure"), "{table}");
     // Every row of a table has as many cells as its header.
     for table in md.split("\n\n").filter(|t| t.starts_with('|')) {
         let bars: Vec<usize> = table.lines().map(|l| l.replace("\\|", "").matches('|').count()).collect();

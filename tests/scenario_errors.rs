@@ -2,7 +2,7 @@
 //! allowed, and exit status 2; never a panic.
 
 use crate::util::clickday;
-use clickday::scenario::parse_scenario;
+use clickday::scenario::{Model, parse_scenario, parse_scenario_with_includes};
 use std::io::Write;
 
 const GOOD: &str = r#"name = "t"
@@ -351,8 +351,8 @@ fn type_errors_say_what_to_write_not_the_loaders_types() {
     for (from, to, expected) in [
         (
             "service = { dist = \"exponential\", mean = \"2m\" }",
-            "service = \"2m\"",
-            "expected a distribution table such as",
+            "service = true",
+            "expected a duration such as \"60s\" (always that long) or a distribution such as",
         ),
         ("routes = [ { to = \"agents\", p = 0.1 } ]", "routes = [ \"agents\" ]", "expected a route such as"),
         ("routes = [ { to = \"agents\", p = 0.1 } ]", "routes = \"agents\"", "expected an array"),
@@ -427,4 +427,58 @@ fn a_practical_threshold_names_a_verdict_and_fits_its_kind() {
     assert_eq!(ok.practical.len(), 2);
     let onset = ok.practical.iter().find(|o| o.metric == "outage_onset_s").unwrap();
     assert_eq!(onset.practical, clickday::verdict::Practical::Absolute(900.0));
+}
+
+#[test]
+fn a_plain_duration_is_a_distribution_that_always_takes_it() {
+    let text = GOOD.replacen("{ dist = \"exponential\", mean = \"2m\" }", "\"90s\"", 1);
+    let s = parse_scenario("plain.toml", &text).unwrap();
+    let clickday::scenario::Model::Network(net) = &s.model else { panic!("not a network") };
+    let service = &net.stations[0].service;
+    assert_eq!(service, &clickday::dist::TimeDistribution::deterministic(90.0).unwrap());
+    // A bare number still needs its unit, named in the scenario's words.
+    let message = error_for("{ dist = \"exponential\", mean = \"2m\" }", "90");
+    assert!(message.starts_with("bad.toml:14: station[1].service: "), "{message}");
+    assert!(message.contains("needs a unit") && !message.contains("Raw"), "{message}");
+    let message = error_for("{ dist = \"exponential\", mean = \"2m\" }", "true");
+    assert!(message.contains("a duration such as \"60s\" (always that long)") && !message.contains("Raw"), "{message}");
+}
+
+/// Reads `name` beside the bundled scenarios.
+fn bundled(name: &str) -> Result<String, String> {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name))
+        .map_err(|e| format!("{name}: {e}"))
+}
+
+#[test]
+fn a_variant_changes_one_tier_by_name_and_drops_every_intervention() {
+    let variant = "extends = \"inps-2020-04-01.toml\"\nname = \"bigger-db\"\nintervention = []\n\n\
+                   [change.tier.database]\nworkers = 999\n";
+    let base = parse_scenario_with_includes("base.toml", &bundled("inps-2020-04-01.toml").unwrap(), &bundled).unwrap();
+    let changed = parse_scenario_with_includes("variant.toml", variant, &bundled).unwrap();
+    let (Model::LaunchDay(base), Model::LaunchDay(changed)) = (&base.model, &changed.model) else { panic!() };
+    assert!(!base.interventions.is_empty() && changed.interventions.is_empty());
+    assert_eq!(base.tiers.len(), changed.tiers.len());
+    for (b, c) in base.tiers.iter().zip(&changed.tiers) {
+        let expected = if b.name == "database" { 999 } else { b.workers };
+        assert_eq!((c.name.as_str(), c.workers), (b.name.as_str(), expected));
+    }
+    let bad = variant.replace("workers = 999", "workers = 0");
+    let message = parse_scenario_with_includes("variant.toml", &bad, &bundled).unwrap_err().to_string();
+    assert!(message.starts_with("variant.toml:6: tier[database].workers: "), "{message}");
+}
+
+#[test]
+fn the_documented_variant_example_loads() {
+    let readme = bundled("README.md").unwrap();
+    let example = readme
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|block| block.split_once("```").map(|(toml, _)| toml))
+        .find(|toml| toml.contains("[change."))
+        .expect("scenarios/README.md shows a [change] example");
+    let scenario = parse_scenario_with_includes("example.toml", example, &bundled).unwrap();
+    let Model::LaunchDay(day) = &scenario.model else { panic!("not a launch day") };
+    assert!(day.interventions.is_empty());
+    assert_eq!(day.tiers.iter().find(|t| t.name == "database").map(|t| t.workers), Some(400));
 }

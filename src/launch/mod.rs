@@ -33,8 +33,11 @@ mod origin;
 mod results;
 mod room;
 mod sim;
+pub mod verdicts;
 
-pub use results::{ApplicantBalance, LaunchInterval, LaunchResult, LaunchSummary, TierInterval};
+pub use results::{
+    ApplicantBalance, BinSeries, LaunchInterval, LaunchResult, LaunchSummary, RoomBalance, TierInterval,
+};
 pub use sim::{LaunchError, simulate, simulate_with_budget};
 
 use crate::dist::TimeDistribution;
@@ -64,10 +67,23 @@ pub struct LaunchDay {
     pub interventions: Vec<Intervention>,
     /// Times at which the summary reports applications completed so far.
     pub report_times: Vec<Seconds>,
+    /// Counts of applications whose completion the summary dates
+    /// (`clock_of_application_<N>_s`), strictly increasing. A share of the
+    /// day's total moves with the total, so two scenarios that complete
+    /// different numbers would be compared at different targets; a count
+    /// is the same target in both.
+    pub milestones: Vec<u64>,
     /// The phone line and social channels that receive the people the
     /// portal failed, if the scenario models them.
     pub contact_center: Option<crate::contact::ContactCenter>,
 }
+
+/// Milestones of a scenario that names none.
+pub const DEFAULT_MILESTONES: [u64; 3] = [100_000, 500_000, 1_000_000];
+/// Most milestones a scenario may name: each is a column of the summary.
+pub const MAX_MILESTONES: usize = 10;
+/// Largest milestone, well above any population the model accepts.
+pub const MAX_MILESTONE: u64 = 1_000_000_000;
 
 /// A group of eligible people who share an access window and a behaviour.
 #[derive(Debug, Clone, PartialEq)]
@@ -445,6 +461,14 @@ impl LaunchDay {
         }
         if self.interventions.windows(2).any(|w| w[1].at < w[0].at) {
             return Err("interventions must be in time order".into());
+        }
+        if self.milestones.len() > MAX_MILESTONES
+            || self.milestones.iter().any(|m| !(1..=MAX_MILESTONE).contains(m))
+            || self.milestones.windows(2).any(|w| w[1] <= w[0])
+        {
+            return Err(format!(
+                "milestones must be at most {MAX_MILESTONES} counts from 1 to {MAX_MILESTONE}, strictly increasing"
+            ));
         }
         Ok(())
     }

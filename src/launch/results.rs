@@ -18,10 +18,13 @@ pub struct LaunchInterval {
 
 impl LaunchInterval {
     /// Column names, with units, in order.
-    pub const COLUMNS: [&'static str; 32] = [
+    pub const COLUMNS: [&'static str; 40] = [
         "visits_started",
         "first_arrivals",
         "requests",
+        "new_demand",
+        "origin_requests",
+        "capacity_per_s",
         "ok",
         "err_timeout",
         "err_rejected",
@@ -47,6 +50,11 @@ impl LaunchInterval {
         "retrying",
         "in_portal",
         "in_waiting_room",
+        "room_wait_mean_s",
+        "room_wait_p50_s",
+        "room_wait_p95_s",
+        "room_wait_max_s",
+        "room_left",
         "gone_for_now",
         "given_up",
         "contacts_phone",
@@ -128,12 +136,94 @@ pub struct ApplicantBalance {
     pub in_flight: u64,
 }
 
+/// Entries into the waiting room's line by how they ended: every entry
+/// was let in, left, or is still in line at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RoomBalance {
+    /// Entries into the line (a person sent back by the session limit, or
+    /// coming back after leaving, enters again).
+    pub entered: u64,
+    /// Let into the portal.
+    pub admitted: u64,
+    /// Left the line without being let in (their patience ran out).
+    pub left: u64,
+    /// Still in line at the end.
+    pub in_line: u64,
+}
+
 impl LaunchResult {
     /// The contacts this replication generated, as the contact center's
     /// external demand (one bin per minute).
     pub fn contact_demand(&self) -> crate::contact::ContactDemand {
         let [phone, social] = &self.contacts_per_minute;
         crate::contact::ContactDemand { bin: 60.0, phone: phone.clone(), social: social.clone() }
+    }
+}
+
+/// The portal's day in bins of a width chosen from the run's length, from
+/// which the verdicts are judged after the run (see `launch::verdicts`).
+/// Bin `i` covers `[i·width, (i+1)·width)`, the last one cut at `end`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BinSeries {
+    /// Width of a bin, in seconds.
+    pub width: Seconds,
+    /// End of the run, in seconds.
+    pub end: Seconds,
+    /// Answers the clients read: successes, errors and their own timeouts.
+    pub answered: Vec<u32>,
+    /// Of those, successes.
+    pub ok: Vec<u32>,
+    /// Applications completed.
+    pub applications: Vec<u32>,
+    /// Applicants who finished every application.
+    pub done: Vec<u32>,
+    /// New demand: requests reaching the origin that are the first attempt
+    /// of a step in an applicant's first visit (no retries, no extra tabs,
+    /// no returns after a failed visit, no steps done again after a waiting
+    /// room's session limit sent the applicant back to the line).
+    pub new_demand: Vec<u32>,
+    /// Every request reaching the origin (new demand, retries, extra tabs,
+    /// returns).
+    pub origin_requests: Vec<u32>,
+    /// The origin's capacity, time-averaged over the bin, in requests per
+    /// second (see `launch::verdicts::CapacityModel`).
+    pub capacity: Vec<f64>,
+    /// Whether the portal was open (not behind its holding page) for the
+    /// whole bin.
+    pub open: Vec<bool>,
+}
+
+impl BinSeries {
+    /// An empty series of `bins` bins of `width` seconds up to `end`.
+    pub fn new(width: Seconds, end: Seconds, bins: usize) -> BinSeries {
+        BinSeries {
+            width,
+            end,
+            answered: vec![0; bins],
+            ok: vec![0; bins],
+            applications: vec![0; bins],
+            done: vec![0; bins],
+            new_demand: vec![0; bins],
+            origin_requests: vec![0; bins],
+            capacity: vec![0.0; bins],
+            open: vec![true; bins],
+        }
+    }
+
+    /// Number of bins.
+    pub fn len(&self) -> usize {
+        self.answered.len()
+    }
+
+    /// Whether the series has no bins.
+    pub fn is_empty(&self) -> bool {
+        self.answered.is_empty()
+    }
+
+    /// Seconds of bin `i` inside the run: the width, less for a last bin
+    /// cut by the end.
+    pub fn span(&self, i: usize) -> Seconds {
+        (self.end - i as f64 * self.width).clamp(0.0, self.width)
     }
 }
 
@@ -148,8 +238,12 @@ pub struct LaunchResult {
     pub tiers: Vec<TierInterval>,
     /// The verdicts.
     pub summary: LaunchSummary,
+    /// The portal's day in bins, the verdicts' input.
+    pub bins: BinSeries,
     /// Where applicants are at the end.
     pub balance: ApplicantBalance,
+    /// The waiting room's line, if the day has a room.
+    pub room: Option<RoomBalance>,
     /// Contacts generated per minute by channel (phone, social), for the
     /// contact center.
     pub contacts_per_minute: [Vec<u32>; 2],

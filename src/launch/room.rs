@@ -5,11 +5,13 @@ use crate::units::Seconds;
 use std::collections::VecDeque;
 
 /// A place in the room: the applicant and the epoch it queued under, so an
-/// entry whose owner has since left is recognised and skipped.
+/// entry whose owner has since left is recognised and skipped, and when it
+/// joined, so the time it paid in line is known when it is let in.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct RoomEntry {
     pub applicant: u32,
     pub epoch: u32,
+    pub joined: Seconds,
 }
 
 #[derive(Debug)]

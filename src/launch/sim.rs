@@ -2,13 +2,16 @@
 
 use super::edge::EdgeState;
 use super::origin::{TierMark, TierState};
-use super::results::{ApplicantBalance, LaunchInterval, LaunchResult, LaunchSummary, TierInterval};
+use super::results::{
+    ApplicantBalance, BinSeries, LaunchInterval, LaunchResult, LaunchSummary, RoomBalance, TierInterval,
+};
 use super::room::{RoomEntry, RoomState};
+use super::verdicts::{self, CapacityModel};
 use super::{Action, Admission, ArrivalPart, ContentClass, LaunchDay, RetryDelay};
 use crate::arrivals::{ArrivalGenerator, ArrivalProcess};
 use crate::engine::{EventQueue, Mark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose};
-use crate::stats::{LogHistogram, ratio};
-use crate::units::{Seconds, clock_label};
+use crate::stats::{LogHistogram, TimeWeighted, ratio};
+use crate::units::Seconds;
 use rand::RngExt;
 use rand_distr::{Binomial, Distribution};
 
@@ -87,6 +90,9 @@ const EXPOSED: u8 = 1;
 const VIEWER: u8 = 2;
 /// The current attempt's client timeout is scheduled.
 const TIMEOUT_ARMED: u8 = 4;
+/// Sent back to the line by the session limit: the steps done again after
+/// that are the room's doing, not new demand.
+const RESUMED: u8 = 8;
 
 /// One applicant: 20 bytes, so millions fit.
 #[derive(Debug, Clone, Copy)]
@@ -165,7 +171,18 @@ impl C {
     const WASTED: usize = 13;
     const PHONE: usize = 14;
     const SOCIAL: usize = 15;
-    const N: usize = 16;
+    /// Requests reaching the origin.
+    const ORIGIN: usize = 16;
+    /// Of those, first attempts of a step in a first visit.
+    const NEW_DEMAND: usize = 17;
+    /// Entries into the waiting room's line (a person sent back by the
+    /// session limit, or back after leaving, enters again).
+    const ROOM_ENTERED: usize = 18;
+    /// Of those, let into the portal.
+    const ROOM_ADMITTED: usize = 19;
+    /// Of those, left the line without being let in.
+    const ROOM_LEFT: usize = 20;
+    const N: usize = 21;
 }
 
 struct Sim<'a> {
@@ -195,13 +212,16 @@ struct Sim<'a> {
     viewers: u64,
     viewer_actions: [u64; 4],
     latency: [LogHistogram; 3],
-    /// Answers the clients read (successes, errors, timeouts), per minute.
-    minute_answered: Vec<u32>,
-    minute_ok: Vec<u32>,
-    minute_applications: Vec<u32>,
-    /// Applicants who finished every application, per minute.
-    minute_done: Vec<u32>,
+    /// The day in bins, for the verdicts.
+    bins: BinSeries,
+    /// Contacts generated per minute by channel, for the contact center.
     minute_contacts: [Vec<u32>; 2],
+    capacity_model: CapacityModel,
+    /// The origin's capacity (requests per second) since the last
+    /// interval end.
+    capacity: TimeWeighted,
+    /// Bins hold the capacity up to this time.
+    capacity_binned: Seconds,
     interval_mark: (Seconds, Counts),
     marks: ObservationMarks,
     interval_index: usize,
@@ -209,6 +229,14 @@ struct Sim<'a> {
     tier_rows: Vec<TierInterval>,
     worst_p95: f64,
     max_in_room: u64,
+    /// Time in line of those let in since the last interval end, and over
+    /// the day.
+    room_wait: LogHistogram,
+    room_wait_day: LogHistogram,
+    /// Clock time each milestone was reached, NaN until then.
+    milestone_at: Vec<Seconds>,
+    /// The next milestone to reach.
+    next_milestone: usize,
     handled: u64,
     max_events: u64,
 }
@@ -271,6 +299,9 @@ impl<'a> Sim<'a> {
         let first = day.journey.iter().position(|s| s.per_application);
         let last = day.journey.iter().rposition(|s| s.per_application);
         let minutes = (day.run.duration / 60.0).ceil() as usize + 1;
+        let width = verdicts::bin_width(day.run.duration);
+        let capacity_model = CapacityModel::new(day);
+        let capacity = capacity_model.capacity(|t| day.tiers[t].workers);
         Sim {
             day,
             replication: streams.replication(),
@@ -305,11 +336,11 @@ impl<'a> Sim<'a> {
             viewers: 0,
             viewer_actions: [0; 4],
             latency: [LogHistogram::new(), LogHistogram::new(), LogHistogram::new()],
-            minute_answered: vec![0; minutes],
-            minute_ok: vec![0; minutes],
-            minute_applications: vec![0; minutes],
-            minute_done: vec![0; minutes],
+            bins: BinSeries::new(width, day.run.duration, verdicts::bin_count(day.run.duration, width)),
             minute_contacts: [vec![0; minutes], vec![0; minutes]],
+            capacity_model,
+            capacity: TimeWeighted::new(0.0, capacity),
+            capacity_binned: 0.0,
             interval_mark: (0.0, Counts::default()),
             marks: ObservationMarks::new(day.run),
             interval_index: 0,
@@ -317,6 +348,10 @@ impl<'a> Sim<'a> {
             tier_rows: Vec::new(),
             worst_p95: f64::NAN,
             max_in_room: 0,
+            room_wait: LogHistogram::new(),
+            room_wait_day: LogHistogram::new(),
+            milestone_at: vec![f64::NAN; day.milestones.len()],
+            next_milestone: 0,
             handled: 0,
             max_events: u64::MAX,
         }
@@ -395,7 +430,12 @@ impl<'a> Sim<'a> {
 
     #[inline]
     fn minute(&self) -> usize {
-        ((self.now() / 60.0) as usize).min(self.minute_ok.len() - 1)
+        ((self.now() / 60.0) as usize).min(self.minute_contacts[0].len() - 1)
+    }
+
+    #[inline]
+    fn bin(&self) -> usize {
+        ((self.now() / self.bins.width) as usize).min(self.bins.len() - 1)
     }
 
     /// Moves an applicant to `state`. Whoever leaves the portal (done,
@@ -490,6 +530,7 @@ impl<'a> Sim<'a> {
         }
         if f64::from(a.session_deadline) < self.now() {
             // Session expired inside the waiting room's limit: back in line.
+            self.applicants[id as usize].flags |= RESUMED;
             self.enter_room(id);
             return;
         }
@@ -588,6 +629,13 @@ impl<'a> Sim<'a> {
             hop: 0,
             cache_on_success,
         };
+        let b = self.bin();
+        self.counts.n[C::ORIGIN] += 1;
+        self.bins.origin_requests[b] += 1;
+        if a.retries == 0 && a.visits == 1 && a.flags & RESUMED == 0 {
+            self.counts.n[C::NEW_DEMAND] += 1;
+            self.bins.new_demand[b] += 1;
+        }
         let r = match self.free_requests.pop() {
             Some(r) => {
                 self.requests[r as usize] = request;
@@ -629,12 +677,12 @@ impl<'a> Sim<'a> {
         if a.epoch != epoch || a.state != State::Active {
             return; // the client stopped waiting: nobody reads this answer
         }
-        let m = self.minute();
-        self.minute_answered[m] += 1;
+        let b = self.bin();
+        self.bins.answered[b] += 1;
         match outcome {
             Outcome::Ok | Outcome::WrongPerson => {
                 self.counts.n[C::OK] += 1;
-                self.minute_ok[m] += 1;
+                self.bins.ok[b] += 1;
                 self.latency[self.day.journey[step].class.index()].record(latency);
             }
             Outcome::Rejected => self.counts.n[C::REJECTED] += 1,
@@ -661,8 +709,8 @@ impl<'a> Sim<'a> {
             return;
         }
         self.counts.n[C::TIMEOUT] += u64::from(a.outstanding);
-        let m = self.minute();
-        self.minute_answered[m] += u32::from(a.outstanding);
+        let b = self.bin();
+        self.bins.answered[b] += u32::from(a.outstanding);
         let a = &mut self.applicants[id as usize];
         a.epoch += 1;
         a.outstanding = 0;
@@ -678,8 +726,12 @@ impl<'a> Sim<'a> {
         if spec.completes_application {
             done += 1;
             self.counts.n[C::APPLICATIONS] += 1;
-            let m = self.minute();
-            self.minute_applications[m] += 1;
+            let b = self.bin();
+            self.bins.applications[b] += 1;
+            if self.day.milestones.get(self.next_milestone) == Some(&self.counts.n[C::APPLICATIONS]) {
+                self.milestone_at[self.next_milestone] = self.now();
+                self.next_milestone += 1;
+            }
         }
         let wanted = self.day.categories[category].applications_each;
         let next = match self.block {
@@ -692,8 +744,8 @@ impl<'a> Sim<'a> {
         a.retries = 0;
         if next >= self.day.journey.len() {
             self.set_state(id, State::Done);
-            let m = self.minute();
-            self.minute_done[m] += 1;
+            let b = self.bin();
+            self.bins.done[b] += 1;
             return;
         }
         a.step = next as u8;
@@ -761,7 +813,8 @@ impl<'a> Sim<'a> {
         self.set_state(id, State::InRoom);
         let epoch = self.applicants[id as usize].epoch;
         let Some(room) = &mut self.room else { return };
-        room.join(now, RoomEntry { applicant: id, epoch });
+        room.join(now, RoomEntry { applicant: id, epoch, joined: now });
+        self.counts.n[C::ROOM_ENTERED] += 1;
         self.max_in_room = self.max_in_room.max(self.states[State::InRoom as usize]);
         if let Some(patience) = &self.day.waiting_room.as_ref().and_then(|r| r.patience.as_ref()) {
             let wait = patience.sample(&mut self.room_rng);
@@ -784,12 +837,18 @@ impl<'a> Sim<'a> {
         self.admit_by_sessions();
     }
 
-    /// Next live entry at the head of the room's queue.
+    /// Next live entry at the head of the room's queue, taken out of the
+    /// line: its time in line is recorded.
     fn pop_room(&mut self) -> Option<u32> {
+        let now = self.now();
         let room = self.room.as_mut()?;
         while let Some(entry) = room.queue.pop_front() {
             let a = &self.applicants[entry.applicant as usize];
             if a.state == State::InRoom && a.epoch == entry.epoch {
+                let waited = now - entry.joined;
+                self.room_wait.record(waited);
+                self.room_wait_day.record(waited);
+                self.counts.n[C::ROOM_ADMITTED] += 1;
                 return Some(entry.applicant);
             }
         }
@@ -834,6 +893,7 @@ impl<'a> Sim<'a> {
             return;
         }
         self.applicants[id as usize].epoch += 1;
+        self.counts.n[C::ROOM_LEFT] += 1;
         self.visit_failed(id);
     }
 
@@ -961,6 +1021,7 @@ impl<'a> Sim<'a> {
         } else if utilisation < policy.target * 0.5 && tier.pending == 0 && tier.workers >= policy.min + policy.step {
             let workers = tier.workers - policy.step;
             tier.set_workers(now, workers);
+            self.workers_changed();
         }
         self.events.schedule_in(policy.period, Event::Autoscale { tier: t as u16 });
     }
@@ -971,6 +1032,7 @@ impl<'a> Sim<'a> {
         tier.pending -= workers;
         let total = tier.workers + workers;
         tier.set_workers(now, total);
+        self.workers_changed();
         self.fill(t);
     }
 
@@ -982,6 +1044,7 @@ impl<'a> Sim<'a> {
             Action::CacheRule { steps, cacheable } => self.edge.set_rule(steps, cacheable),
             Action::SetWorkers { tier, workers } => {
                 self.tiers[tier].set_workers(now, workers);
+                self.workers_changed();
                 self.fill(tier);
             }
             Action::AdmissionRate(rate) => {
@@ -999,6 +1062,32 @@ impl<'a> Sim<'a> {
             Action::OpenCategory(c) => self.category_override[c] = Some(true),
             Action::CloseCategory(c) => self.category_override[c] = Some(false),
         }
+    }
+
+    /// A tier's workers changed, and with them perhaps the origin's
+    /// capacity.
+    fn workers_changed(&mut self) {
+        let now = self.now();
+        let tiers = &self.tiers;
+        let capacity = self.capacity_model.capacity(|t| tiers[t].workers);
+        if capacity != self.capacity.current() {
+            self.bin_capacity(now);
+            self.capacity.set(now, capacity);
+        }
+    }
+
+    /// Credits the bins with the capacity held from the last change to `to`
+    /// (as request-seconds; `finish` turns them into means).
+    fn bin_capacity(&mut self, to: Seconds) {
+        let (from, value, width) = (self.capacity_binned, self.capacity.current(), self.bins.width);
+        let last = self.bins.len() - 1;
+        for i in ((from / width) as usize).min(last)..=((to / width) as usize).min(last) {
+            let (lo, hi) = ((i as f64 * width).max(from), ((i + 1) as f64 * width).min(to));
+            if hi > lo {
+                self.bins.capacity[i] += value * (hi - lo);
+            }
+        }
+        self.capacity_binned = to;
     }
 
     // ----- observation ------------------------------------------------
@@ -1020,11 +1109,20 @@ impl<'a> Sim<'a> {
             self.worst_p95 = self.worst_p95.max(worst);
         }
         let work = self.counts.work - mark.work;
+        let room_wait =
+            [self.room_wait.mean(), self.room_wait.quantile(0.50), self.room_wait.quantile(0.95), self.room_wait.max()];
+        self.room_wait.clear();
+        // No step reaching the origin leaves it unbounded: no figure.
+        let capacity = Some(self.capacity.mean(at)).filter(|c| c.is_finite()).unwrap_or(f64::NAN);
+        self.capacity.restart(at);
         let s = &self.states;
         let values = [
             d(C::VISITS),
             d(C::FIRST),
             d(C::REQUESTS),
+            d(C::NEW_DEMAND),
+            d(C::ORIGIN),
+            capacity,
             d(C::OK),
             d(C::TIMEOUT),
             d(C::REJECTED),
@@ -1050,6 +1148,11 @@ impl<'a> Sim<'a> {
             s[State::Retrying as usize] as f64,
             (s[State::Active as usize] + s[State::Retrying as usize]) as f64,
             s[State::InRoom as usize] as f64,
+            room_wait[0],
+            room_wait[1],
+            room_wait[2],
+            room_wait[3],
+            d(C::ROOM_LEFT),
             s[State::Away as usize] as f64,
             s[State::GaveUp as usize] as f64,
             d(C::PHONE),
@@ -1087,46 +1190,24 @@ impl<'a> Sim<'a> {
         self.interval_index += 1;
     }
 
-    fn finish(self) -> LaunchResult {
+    fn finish(mut self) -> LaunchResult {
         let day = self.day;
+        self.bin_capacity(day.run.duration);
+        for i in 0..self.bins.len() {
+            self.bins.capacity[i] /= self.bins.span(i);
+        }
+        self.mark_closures();
         let n = &self.counts.n;
         let mut metrics: Vec<(String, f64)> = Vec::new();
-        let total = n[C::APPLICATIONS] as f64;
-        metrics.push(("applications".into(), total));
-        // Applications by each report time, from the per-minute series.
-        let cumulative: Vec<u64> = self
-            .minute_applications
-            .iter()
-            .scan(0u64, |acc, x| {
-                *acc += u64::from(*x);
-                Some(*acc)
-            })
-            .collect();
-        let by = |t: Seconds| -> f64 {
-            let minutes = (t / 60.0).floor() as usize;
-            if minutes == 0 { 0.0 } else { cumulative[(minutes - 1).min(cumulative.len() - 1)] as f64 }
-        };
-        for &t in &day.report_times {
-            metrics.push((format!("applications_by_{}", report_label(t)), by(t)));
+        metrics.push(("applications".into(), n[C::APPLICATIONS] as f64));
+        metrics.extend(verdicts::applications(day, &self.bins));
+        for (count, at) in day.milestones.iter().zip(&self.milestone_at) {
+            metrics.push((format!("clock_of_application_{count}_s"), *at));
         }
-        for share in [0.5, 0.9, 0.99] {
-            let target = (share * total).ceil() as u64;
-            let minute = cumulative.iter().position(|c| *c >= target.max(1));
-            let value = if total > 0.0 { minute.map_or(f64::NAN, |m| (m + 1) as f64 * 60.0) } else { f64::NAN };
-            metrics.push((format!("time_to_{}pct_applications_s", (share * 100.0) as u32), value));
-        }
-        let peak = self.minute_applications.iter().max().copied().unwrap_or(0);
-        metrics.push(("peak_applications_per_s".into(), f64::from(peak) / 60.0));
         let answered = n[C::OK] + n[C::TIMEOUT] + n[C::REJECTED] + n[C::SERVER_TIMEOUT] + n[C::EDGE] + n[C::CLOSED];
         metrics.push(("availability".into(), ratio(n[C::OK] as f64, answered as f64)));
-        let minutes_below = |level: f64| {
-            (0..self.minute_answered.len())
-                .filter(|&m| self.window_availability(m, m + 1).is_some_and(|a| a < level))
-                .count() as f64
-        };
-        metrics.push(("minutes_availability_below_50pct".into(), minutes_below(0.5)));
-        metrics.push(("minutes_availability_below_90pct".into(), minutes_below(0.9)));
-        self.verdicts(&mut metrics);
+        metrics.extend(verdicts::outage(day, &self.bins));
+        metrics.extend(verdicts::applicants_done(day, &self.bins, n[C::FIRST]));
         metrics.push(("worst_p95_s".into(), self.worst_p95));
         metrics.push(("requests".into(), n[C::REQUESTS] as f64));
         metrics.push(("err_timeout".into(), n[C::TIMEOUT] as f64));
@@ -1148,7 +1229,21 @@ impl<'a> Sim<'a> {
         metrics.push(("applicants_done".into(), s[State::Done as usize] as f64));
         metrics.push(("applicants_given_up".into(), s[State::GaveUp as usize] as f64));
         metrics.push(("applicants_gone_for_now".into(), s[State::Away as usize] as f64));
-        metrics.push(("max_in_waiting_room".into(), self.max_in_room as f64));
+        let room = self.room.as_ref().map(|_| RoomBalance {
+            entered: n[C::ROOM_ENTERED],
+            admitted: n[C::ROOM_ADMITTED],
+            left: n[C::ROOM_LEFT],
+            in_line: s[State::InRoom as usize],
+        });
+        if self.room.is_some() {
+            let h = &self.room_wait_day;
+            metrics.push(("room_wait_mean_s".into(), h.mean()));
+            metrics.push(("room_wait_p50_s".into(), h.quantile(0.50)));
+            metrics.push(("room_wait_p95_s".into(), h.quantile(0.95)));
+            metrics.push(("room_wait_max_s".into(), h.max()));
+            metrics.push(("room_peak".into(), self.max_in_room as f64));
+            metrics.push(("room_left".into(), n[C::ROOM_LEFT] as f64));
+        }
         metrics.push(("contacts_phone".into(), n[C::PHONE] as f64));
         metrics.push(("contacts_social".into(), n[C::SOCIAL] as f64));
         let balance = ApplicantBalance {
@@ -1164,103 +1259,38 @@ impl<'a> Sim<'a> {
             intervals: self.intervals,
             tiers: self.tier_rows,
             summary: LaunchSummary { metrics },
+            bins: self.bins,
             balance,
+            room,
             contacts_per_minute: self.minute_contacts,
             events: self.handled,
         }
     }
-}
 
-impl Sim<'_> {
-    /// Availability over minutes `[from, to)`, or `None` without answers.
-    fn window_availability(&self, from: usize, to: usize) -> Option<f64> {
-        let to = to.min(self.minute_answered.len());
-        let answered: u64 = self.minute_answered[from.min(to)..to].iter().map(|&a| u64::from(a)).sum();
-        let ok: u64 = self.minute_ok[from.min(to)..to].iter().map(|&a| u64::from(a)).sum();
-        (answered > 0).then(|| ok as f64 / answered as f64)
-    }
-
-    /// The verdicts a planner asks after the day: when the service first
-    /// went down, how long it took to recover after each reopening, whether
-    /// it recovered at all (a metastable failure if not), and the share of
-    /// applicants served by each report time.
-    ///
-    /// Overload oscillates minute to minute (retries bunch up, time out
-    /// together, and come back), so "down" is judged over half an hour and
-    /// "recovered" over five-minute blocks that must all stay healthy.
-    fn verdicts(&self, metrics: &mut Vec<(String, f64)>) {
-        const WINDOW: usize = 30;
-        const BLOCK: usize = 5;
-        let minutes = self.minute_answered.len();
-        let onset = (0..minutes.saturating_sub(WINDOW))
-            .find(|&m| self.window_availability(m, m + WINDOW).is_some_and(|a| a < 0.5));
-        metrics.push(("outage_onset_s".into(), onset.map_or(f64::NAN, |m| m as f64 * 60.0)));
-        // Healthy from minute m to `until`: every five-minute block at or
-        // above 90%, for at least half an hour (or up to `until` if sooner).
-        let healthy_from = |m: usize, until: usize| {
-            (m..until)
-                .step_by(BLOCK)
-                .all(|b| self.window_availability(b, (b + BLOCK).min(until)).is_none_or(|a| a >= 0.9))
-                && (until - m >= WINDOW || until < minutes)
+    /// Marks the bins the portal spent at least partly behind its holding
+    /// page.
+    fn mark_closures(&mut self) {
+        let width = self.bins.width;
+        let mut closed_since = None;
+        let close = |bins: &mut BinSeries, from: Seconds, to: Seconds| {
+            let first = (from / width) as usize;
+            let end = ((to / width).ceil() as usize).min(bins.len());
+            for open in bins.open.iter_mut().take(end).skip(first) {
+                *open = false;
+            }
         };
-        let closures: Vec<f64> = self
-            .day
-            .interventions
-            .iter()
-            .filter(|iv| matches!(iv.action, Action::ClosePortal))
-            .map(|iv| iv.at)
-            .collect();
-        for iv in self.day.interventions.iter().filter(|iv| matches!(iv.action, Action::OpenPortal)) {
-            let from = (iv.at / 60.0).ceil() as usize;
-            let until = closures.iter().find(|c| **c > iv.at).map_or(minutes, |c| (*c / 60.0) as usize).min(minutes);
-            let recovered = (from..until).find(|&m| healthy_from(m, until));
-            let value = recovered.map_or(f64::NAN, |m| (m as f64 * 60.0 - iv.at).max(0.0));
-            metrics.push((format!("recovery_after_{}_s", slug(&iv.label)), value));
+        for iv in self.day.interventions.iter().filter(|iv| iv.at < self.day.run.duration) {
+            match (iv.action, closed_since) {
+                (Action::ClosePortal, None) => closed_since = Some(iv.at),
+                (Action::OpenPortal, Some(from)) => {
+                    close(&mut self.bins, from, iv.at);
+                    closed_since = None;
+                }
+                _ => {}
+            }
         }
-        let recovered = self.window_availability(minutes.saturating_sub(WINDOW), minutes).is_none_or(|a| a >= 0.9);
-        metrics.push(("recovered_by_end".into(), f64::from(u8::from(recovered))));
-        metrics.push(("metastable_at_end".into(), f64::from(u8::from(onset.is_some() && !recovered))));
-        let arrived = self.counts.n[C::FIRST] as f64;
-        let mut done = 0u64;
-        let cumulative: Vec<u64> = self
-            .minute_done
-            .iter()
-            .map(|d| {
-                done += u64::from(*d);
-                done
-            })
-            .collect();
-        for &t in &self.day.report_times {
-            let m = ((t / 60.0).floor() as usize).min(cumulative.len());
-            let by = if m == 0 { 0 } else { cumulative[m - 1] };
-            metrics.push((format!("share_of_applicants_done_by_{}", report_label(t)), ratio(by as f64, arrived)));
+        if let Some(from) = closed_since {
+            close(&mut self.bins, from, self.day.run.duration);
         }
-    }
-}
-
-/// A label as a metric-name fragment: lower case, words joined by `_`.
-fn slug(label: &str) -> String {
-    let mut out = String::new();
-    for c in label.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('_') && !out.is_empty() {
-            out.push('_');
-        }
-    }
-    out.trim_end_matches('_').to_owned()
-}
-
-/// A report time as a metric-name suffix: `08:30` on the first day,
-/// `d2_01:00` on later days.
-fn report_label(t: Seconds) -> String {
-    let label = clock_label(t, None);
-    let (h, rest) = label.split_once(':').unwrap_or(("0", "00:00"));
-    let hours: u64 = h.parse().unwrap_or(0);
-    let minutes = &rest[..2];
-    if hours < 24 {
-        format!("{hours:02}:{minutes}")
-    } else {
-        format!("d{}_{:02}:{minutes}", hours / 24 + 1, hours % 24)
     }
 }

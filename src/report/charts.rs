@@ -624,7 +624,7 @@ fn waiting_room(
     let has = |column: &str| scenarios.iter().all(|s| s.table("intervals.csv").is_some_and(|t| t.has_column(column)));
     let mut note = band_note(scenarios, interval, At::Middle);
     for (column, heading) in [
-        ("room_wait_mean_s", "time in line, mean, of those let in or leaving"),
+        ("room_wait_mean_s", "time in line, mean, of the people let in"),
         ("room_wait_p95_s", "time in line, 95th percentile"),
     ] {
         if has(column) {
@@ -633,7 +633,7 @@ fn waiting_room(
         }
     }
     if panels.len() > 1 {
-        note.push_str(" People in line: at the end of each interval. Time in line: of the people who left the line in the interval.");
+        note.push_str(" People in line: at the end of each interval. Time in line: of the people let in from the line during the interval, with gaps where nobody was.");
     } else {
         note = band_note(scenarios, interval, At::End);
     }

@@ -190,7 +190,8 @@ fn scorecard(out: &mut String, views: &[ScenarioView<'_>]) {
     for kind in [ModelKind::LaunchDay, ModelKind::Contact, ModelKind::Network] {
         let of_kind: Vec<&ScenarioView<'_>> = views.iter().filter(|v| v.kind == kind).collect();
         let Some(first) = of_kind.first() else { continue };
-        let shown: Vec<Shown<'_>> = verdict::pick(first.estimates, terminal::verdicts(kind), first.start_date)
+        let sets: Vec<_> = of_kind.iter().map(|v| v.estimates).collect();
+        let shown: Vec<Shown<'_>> = verdict::pick_any(&sets, terminal::verdicts(kind), first.start_date)
             .into_iter()
             .filter(|s| s.verdict.scorecard)
             .collect();
@@ -506,7 +507,8 @@ pub fn markdown_summary(views: &[ScenarioView<'_>], differences: &[PairedDiffere
     for kind in [ModelKind::LaunchDay, ModelKind::Contact, ModelKind::Network] {
         let of_kind: Vec<&ScenarioView<'_>> = views.iter().filter(|v| v.kind == kind).collect();
         let Some(first) = of_kind.first() else { continue };
-        let shown: Vec<Shown<'_>> = verdict::pick(first.estimates, terminal::verdicts(kind), first.start_date);
+        let sets: Vec<_> = of_kind.iter().map(|v| v.estimates).collect();
+        let shown: Vec<Shown<'_>> = verdict::pick_any(&sets, terminal::verdicts(kind), first.start_date);
         if shown.is_empty() {
             continue;
         }

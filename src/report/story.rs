@@ -88,11 +88,19 @@ pub fn events(view: &ScenarioView<'_>) -> Vec<StoryEvent> {
         });
     }
     if let Some(e) = estimate(view, "portal", "outage_onset_s") {
+        // A collapse without overload is the story's point, not a gap in it:
+        // retries and slow answers can bring down a portal that new demand
+        // alone would not.
+        let unprovoked = if estimate(view, "portal", "overload_onset_s").is_none() {
+            ", though new demand never exceeded what the origin can serve at best"
+        } else {
+            ""
+        };
         out.push(StoryEvent {
             at: e.ci.mean,
             label: "outage".into(),
             sentence: format!(
-                "Availability fell below 50% for a sustained stretch from {}{}.",
+                "Availability fell below 50% for a sustained stretch from {}{}{unprovoked}.",
                 when(view, e),
                 how_often(view, e)
             ),
@@ -135,25 +143,39 @@ pub fn events(view: &ScenarioView<'_>) -> Vec<StoryEvent> {
     out
 }
 
-/// How the day ended: recovered, metastable, or still down.
+/// How the day ended: metastable at some point or not, and serving or not
+/// at the end.
 fn ending(view: &ScenarioView<'_>) -> Option<String> {
-    let metastable = estimate(view, "portal", "metastable")?;
-    let n = metastable.ci.n;
-    let stuck = (metastable.ci.mean * n as f64).round() as usize;
-    if stuck > 0 {
-        return Some(format!(
-            "In {stuck} of {n} replications the portal stayed down after new demand had fallen below what it \
-             can serve: a metastable failure, held there by retries and by work done for people who had \
-             already left."
-        ));
+    let mut out = Vec::new();
+    if let Some(metastable) = estimate(view, "portal", "metastable") {
+        let n = metastable.ci.n;
+        let stuck = (metastable.ci.mean * n as f64).round() as usize;
+        if stuck > 0 {
+            let from = estimate(view, "portal", "metastable_from_s")
+                .map_or(String::new(), |e| format!(", first from {}", when(view, e)));
+            out.push(format!(
+                "In {stuck} of {n} replications the portal was held down while new demand was below what it can \
+                 serve{from}: a metastable failure, held there by retries and by work done for people who had \
+                 already left."
+            ));
+        }
     }
-    let recovered = estimate(view, "portal", "recovered_by_end")?;
-    let up = (recovered.ci.mean * recovered.ci.n as f64).round() as usize;
-    Some(if up == recovered.ci.n {
-        "It was serving again by the end of the run in every replication.".to_owned()
-    } else {
-        format!("It was serving again by the end in {up} of {} replications.", recovered.ci.n)
-    })
+    if let Some(recovered) = estimate(view, "portal", "recovered_by_end") {
+        let n = recovered.ci.n;
+        let up = (recovered.ci.mean * n as f64).round() as usize;
+        let down = estimate(view, "portal", "outage_onset_s").is_some();
+        out.push(if up == n && !down {
+            "Availability never stayed below 50%, and it was healthy at the end of the run in every replication."
+                .to_owned()
+        } else if up == n {
+            "It was serving again by the end of the run in every replication.".to_owned()
+        } else if up == 0 {
+            "It was not serving 90% of requests at the end of the run in any replication.".to_owned()
+        } else {
+            format!("It was serving again by the end in {up} of {n} replications.")
+        });
+    }
+    (!out.is_empty()).then(|| out.join(" "))
 }
 
 /// The milestones of applications, as one sentence.
@@ -240,7 +262,87 @@ pub fn counterfactuals(views: &[ScenarioView<'_>], differences: &[PairedDifferen
                 }
             }
         }
+        // What only this scenario has a figure for, such as the time people
+        // spent in its waiting room: no difference to test, but a cost the
+        // comparison would otherwise hide.
+        let only_here: Vec<String> = verdict::pick(view.estimates, terminal::verdicts(view.kind), view.start_date)
+            .iter()
+            .filter(|s| s.estimate.ci.n > 0 && s.estimate.ci.mean.is_finite())
+            .filter(|s| {
+                !base
+                    .estimates
+                    .iter()
+                    .any(|e| e.scope == s.estimate.scope && e.metric == s.estimate.metric && e.ci.mean.is_finite())
+            })
+            .map(|s| format!("{} {}", s.label, terminal::cell(s, view)))
+            .collect();
+        if !only_here.is_empty() {
+            paragraph.push_str(&format!(" Where {} has no figure: {}.", base.name, only_here.join("; ")));
+        }
         out.push(paragraph);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn estimate(metric: &str, values: &[f64]) -> Estimate {
+        Estimate::from_values("portal", metric, values.iter().copied())
+    }
+
+    fn view<'a>(name: &'a str, estimates: &'a [Estimate]) -> ScenarioView<'a> {
+        ScenarioView {
+            name,
+            description: "",
+            start_date: None,
+            kind: ModelKind::LaunchDay,
+            duration: 86_400.0,
+            interventions: Vec::new(),
+            tables: Vec::new(),
+            estimates,
+            replications: 2,
+            seed: 1,
+            practical: &[],
+            closed: Vec::new(),
+            waiting_room: false,
+            phone: None,
+        }
+    }
+
+    #[test]
+    fn a_collapse_without_overload_is_told_as_such_and_metastability_from_its_first_moment() {
+        let nan = f64::NAN;
+        let estimates = [
+            estimate("applications", &[1000.0, 1000.0]),
+            estimate("overload_onset_s", &[nan, nan]),
+            estimate("outage_onset_s", &[120.0, 120.0]),
+            estimate("metastable", &[1.0, 0.0]),
+            estimate("metastable_from_s", &[600.0, nan]),
+            estimate("recovered_by_end", &[0.0, 1.0]),
+        ];
+        let story = scenario_story(&view("day", &estimates)).join(" ");
+        assert!(
+            story.contains(
+                "from 00:02, though new demand never exceeded what the origin can serve at best. In 1 of 2 \
+                 replications the portal was held down while new demand was below what it can serve, first \
+                 from 00:10: a metastable failure"
+            ),
+            "{story}"
+        );
+        assert!(story.contains("It was serving again by the end in 1 of 2 replications."), "{story}");
+    }
+
+    #[test]
+    fn a_figure_only_the_variant_has_is_told_with_what_it_changed() {
+        let base = [estimate("applications", &[1000.0, 1000.0])];
+        let room = [estimate("applications", &[1000.0, 1000.0]), estimate("room_wait_mean_s", &[600.0, 600.0])];
+        let told = counterfactuals(&[view("day", &base), view("room", &room)], &[]);
+        assert_eq!(
+            told,
+            ["room: no verdict differs from day by a margin that matters. Where day has no figure: mean time in \
+              the waiting room (of those admitted) 10.0 ± 0.0 min."]
+        );
+    }
 }

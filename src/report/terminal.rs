@@ -133,29 +133,51 @@ pub fn comparison_table(views: &[ScenarioView<'_>], differences: &[PairedDiffere
     ) {
         let _ = writeln!(out, "{line}");
     }
-    let shown = verdict::pick(baseline.estimates, verdicts(baseline.kind), baseline.start_date);
+    let sets: Vec<_> = views.iter().filter(|v| v.kind == baseline.kind).map(|v| v.estimates).collect();
+    let shown = verdict::pick_any(&sets, verdicts(baseline.kind), baseline.start_date);
+    let own = |s: &Shown<'_>, v: &ScenarioView<'_>| {
+        v.estimates
+            .iter()
+            .find(|e| e.scope == s.estimate.scope && e.metric == s.estimate.metric)
+            .map(|e| cell(&Shown { verdict: s.verdict, label: String::new(), estimate: e }, v))
+    };
+    let difference = |s: &Shown<'_>, v: &ScenarioView<'_>| {
+        differences
+            .iter()
+            .find(|d| d.scenario == v.name && d.scope == s.estimate.scope && d.metric == s.estimate.metric)
+            .filter(|d| d.difference.mean.is_finite())
+    };
+    // Without a paired difference (a figure only one side has, or has in
+    // some replications only), the scenario's own figure says more than a
+    // dash: a room's time in line, the clock of a recovery the baseline
+    // never made.
+    let compared = |s: &Shown<'_>, v: &ScenarioView<'_>| match difference(s, v) {
+        Some(d) => {
+            let text = format::difference(s.verdict.measure, d.difference.mean, d.difference.half_width);
+            let mark = match (s.verdict.matters(d, baseline.practical), s.verdict.direction(d)) {
+                (true, "better") => " ▲",
+                (true, "worse") => " ▼",
+                (true, _) => " •",
+                _ => "",
+            };
+            format!("{text}{mark}")
+        }
+        None => own(s, v).map_or_else(|| "–".to_owned(), |c| format!("= {c}")),
+    };
+    if shown.iter().any(|s| others.iter().any(|v| difference(s, v).is_none() && own(s, v).is_some())) {
+        for line in wrap(
+            "\"= x\": the scenario's own figure, where there is no paired difference (the baseline, or some \
+             replications, lack the figure).",
+            WIDTH,
+        ) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
     for (block, chunk) in others.chunks(COMPARED_PER_BLOCK).enumerate() {
         let mut rows: Vec<(String, Vec<String>)> = Vec::new();
         for s in &shown {
-            let mut cells = vec![cell(s, baseline)];
-            for v in chunk {
-                let d = differences
-                    .iter()
-                    .find(|d| d.scenario == v.name && d.scope == s.estimate.scope && d.metric == s.estimate.metric);
-                cells.push(match d {
-                    Some(d) => {
-                        let text = format::difference(s.verdict.measure, d.difference.mean, d.difference.half_width);
-                        let mark = match (s.verdict.matters(d, baseline.practical), s.verdict.direction(d)) {
-                            (true, "better") => " ▲",
-                            (true, "worse") => " ▼",
-                            (true, _) => " •",
-                            _ => "",
-                        };
-                        format!("{text}{mark}")
-                    }
-                    None => "–".to_owned(),
-                });
-            }
+            let mut cells = vec![own(s, baseline).unwrap_or_else(|| "–".to_owned())];
+            cells.extend(chunk.iter().map(|v| compared(s, v)));
             rows.push((s.label.clone(), cells));
         }
         let columns = 1 + chunk.len();

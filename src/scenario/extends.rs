@@ -15,6 +15,9 @@ use toml::{Table, Value};
 /// Deepest chain of files extending files.
 const MAX_DEPTH: usize = 8;
 
+/// The table of changes to named elements of the base's arrays.
+const CHANGE: &str = "change";
+
 /// A scenario file after following `extends`: the merged text to parse,
 /// and the files it came from (extending file first) to locate errors.
 #[derive(Debug)]
@@ -73,11 +76,78 @@ pub(crate) fn resolve_chain(
         chain.push((base.clone(), base_text));
     }
     let mut merged = tables.pop().unwrap_or_default();
-    while let Some(over) = tables.pop() {
+    if merged.contains_key(CHANGE) {
+        let (file, text) = &chain[tables.len()];
+        let map = SourceMap { file, text };
+        let mut error = map.error_at(
+            0,
+            CHANGE,
+            CHANGE,
+            "changes elements of the scenario a file extends, and this file extends nothing: add `extends`",
+        );
+        error.line = map.header_line(CHANGE).or(error.line);
+        return Err(error);
+    }
+    while let Some(mut over) = tables.pop() {
+        let changes = over.remove(CHANGE);
         merge(&mut merged, over);
+        if let Some(changes) = changes {
+            let (file, text) = &chain[tables.len()];
+            apply_changes(&mut merged, changes, SourceMap { file, text })?;
+        }
     }
     merged.remove("extends");
     Ok((merged, chain))
+}
+
+/// Merges each `[change.<array>.<name>]` table into the element of
+/// `<array>` whose `name` it is.
+fn apply_changes(merged: &mut Table, changes: Value, map: SourceMap<'_>) -> Result<(), ScenarioError> {
+    let at_header = |path: &str, message: String| {
+        let mut error = map.error_at(0, path, CHANGE, message);
+        let wanted: Vec<&str> = path.split('.').map(|n| n.trim_matches('"')).collect();
+        // The header of the change itself, else the first `[change...]`.
+        let line = map.text.lines().position(|l| header_names(l).is_some_and(|(names, _)| names == wanted));
+        if let Some(i) = line.or_else(|| map.header_line(CHANGE).map(|l| l - 1)) {
+            error.line = Some(i + 1);
+        }
+        error
+    };
+    let shape = "is written [change.<array>.<name>], e.g. [change.tier.db] with the keys to change";
+    let Value::Table(changes) = changes else { return Err(at_header(CHANGE, shape.into())) };
+    for (array, elements) in changes {
+        let path = format!("{CHANGE}.{array}");
+        let Value::Table(elements) = elements else { return Err(at_header(&path, shape.into())) };
+        let Some(Value::Array(items)) = merged.get_mut(&array) else {
+            return Err(at_header(&path, format!("the extended scenario has no [[{array}]] to change")));
+        };
+        for (name, keys) in elements {
+            let path = format!("{path}.{}", quote_key(&name));
+            let Value::Table(keys) = keys else { return Err(at_header(&path, shape.into())) };
+            let names: Vec<String> =
+                items.iter().filter_map(|item| item.get("name").and_then(Value::as_str).map(quote)).collect();
+            let Some(Value::Table(item)) =
+                items.iter_mut().find(|item| item.get("name").and_then(Value::as_str) == Some(name.as_str()))
+            else {
+                let known = if names.is_empty() { "none has a name".to_owned() } else { names.join(", ") };
+                return Err(at_header(
+                    &path,
+                    format!("no [[{array}]] named {} in the extended scenario (there: {known})", quote(&name)),
+                ));
+            };
+            merge(item, keys);
+        }
+    }
+    Ok(())
+}
+
+/// A key as a TOML header writes it: bare when it can be, else quoted.
+fn quote_key(key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        key.to_owned()
+    } else {
+        quote(key)
+    }
 }
 
 fn parse_table(file: &str, text: &str) -> Result<Table, ScenarioError> {
@@ -146,6 +216,15 @@ fn locate(text: &str, key_path: &str) -> Option<usize> {
     let names: Vec<&str> = segments.iter().map(|(n, _)| *n).collect();
     let lines: Vec<&str> = text.lines().collect();
     let regions = regions(&lines);
+    // A key of a named element that this file changes: `tier[db].workers`
+    // under `[change.tier.db]`.
+    if let Some(i) = segments.iter().position(|(_, sel)| sel.is_some_and(|s| s.parse::<usize>().is_err())) {
+        let (array, name) = (segments[i].0, segments[i].1.unwrap_or_default());
+        let changed = regions.iter().find(|r| !r.is_array && r.names == [CHANGE, array, name]);
+        if let Some(line) = changed.and_then(|r| find_key(&lines, r.from, r.to, &names[i + 1..])) {
+            return Some(line);
+        }
+    }
     for k in (1..=segments.len()).rev() {
         let prefix = &names[..k];
         let region = match segments[k - 1].1 {
@@ -252,6 +331,44 @@ mod tests {
         assert_eq!(table["edge"]["latency"].as_str(), Some("40ms"));
         assert_eq!(table["tier"].as_array().map(Vec::len), Some(1));
         assert!(table.get("extends").is_none());
+    }
+
+    #[test]
+    fn a_change_merges_into_the_named_element_only() {
+        let child = "extends = \"base.toml\"\n[change.tier.db]\nworkers = 9\n";
+        let merged = resolve_extends("child.toml", child, &resolver).unwrap().unwrap();
+        let table: Table = toml::from_str(&merged.text).unwrap();
+        let tiers = table["tier"].as_array().unwrap();
+        assert_eq!(tiers.len(), 2);
+        assert_eq!((tiers[0]["name"].as_str(), tiers[0]["workers"].as_integer()), (Some("app"), Some(4)));
+        assert_eq!((tiers[1]["name"].as_str(), tiers[1]["workers"].as_integer()), (Some("db"), Some(9)));
+        assert!(table.get("change").is_none());
+        // An error in a changed key is found at the change.
+        let bad = "extends = \"base.toml\"\n\n[change.tier.db]\nworkers = -1\n";
+        let ext = resolve_extends("child.toml", bad, &resolver).unwrap().unwrap();
+        let error = ScenarioError { file: "m".into(), line: None, key: "tier[db].workers".into(), message: "m".into() };
+        assert_eq!(ext.relocate(error).to_string(), "child.toml:4: tier[db].workers: m");
+    }
+
+    #[test]
+    fn a_change_names_an_element_that_exists() {
+        let e = resolve_extends("c.toml", "extends = \"base.toml\"\n[change.tier.cache]\nworkers = 1\n", &resolver)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c.toml:2: change.tier.cache: no [[tier]] named \"cache\" in the extended scenario (there: \"app\", \"db\")"
+        );
+        let e = resolve_extends("c.toml", "extends = \"base.toml\"\n[change.step.x]\nthink = \"1s\"\n", &resolver)
+            .unwrap_err();
+        assert!(e.to_string().starts_with("c.toml:2: change.step: the extended scenario has no [[step]]"), "{e}");
+        let e = resolve_extends("c.toml", "extends = \"base.toml\"\nchange = 3\n", &resolver).unwrap_err();
+        assert!(e.to_string().contains("is written [change.<array>.<name>]"), "{e}");
+        let e = resolve_extends("base2.toml", "name = \"x\"\n[change.tier.db]\nworkers = 1\n", &|_| Err("none".into()));
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "base2.toml:2: change: changes elements of the scenario a file extends, and this file extends nothing: \
+             add `extends`"
+        );
     }
 
     #[test]

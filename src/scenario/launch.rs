@@ -8,8 +8,8 @@ use super::raw::{Clock, Duration, Rate, RawDist};
 use crate::dist::TimeDistribution;
 use crate::engine::RunLength;
 use crate::launch::{
-    Action, Admission, ArrivalPart, Autoscale, Behaviour, Category, ContentClass, Edge, Intervention, LaunchDay,
-    MAX_STEPS, RetryDelay, Step, StepSet, Tier, WaitingRoom,
+    Action, Admission, ArrivalPart, Autoscale, Behaviour, Category, ContentClass, DEFAULT_MILESTONES, Edge,
+    Intervention, LaunchDay, MAX_MILESTONE, MAX_MILESTONES, MAX_STEPS, RetryDelay, Step, StepSet, Tier, WaitingRoom,
 };
 use crate::units::{Seconds, format_duration, quote};
 use serde::Deserialize;
@@ -218,6 +218,7 @@ pub(crate) struct RawLaunch<'r> {
     pub waiting_room: Option<&'r Spanned<RawWaitingRoom>>,
     pub interventions: &'r [Spanned<RawIntervention>],
     pub report_times: &'r [Clock],
+    pub milestones: Option<&'r [toml::Value]>,
 }
 
 /// The personal steps named in `names` as a step set; all personal steps
@@ -326,6 +327,7 @@ impl Builder<'_> {
             waiting_room,
             interventions,
             report_times,
+            milestones: self.milestones(raw.milestones)?,
             contact_center: None,
         };
         let applicants = day.max_applicants() as f64;
@@ -340,6 +342,37 @@ impl Builder<'_> {
         }
         day.check().map_err(|m| self.top("step", m))?;
         Ok(day)
+    }
+
+    /// The application counts to date (`milestones`), or the defaults.
+    fn milestones(&self, written: Option<&[toml::Value]>) -> Result<Vec<u64>, ScenarioError> {
+        let Some(values) = written else { return Ok(DEFAULT_MILESTONES.to_vec()) };
+        if values.len() > MAX_MILESTONES {
+            return Err(self
+                .top("milestones", format!("at most {MAX_MILESTONES} milestones are allowed; got {}", values.len())));
+        }
+        let mut out: Vec<u64> = Vec::with_capacity(values.len());
+        for (i, value) in values.iter().enumerate() {
+            let err = |m: String| self.map.error_at(0, &format!("milestones[{}]", i + 1), "milestones", m);
+            let wanted = format!("expected a whole number of applications from 1 to {MAX_MILESTONE}");
+            let n = match value {
+                toml::Value::Integer(n) => *n as f64,
+                toml::Value::Float(x) => *x,
+                toml::Value::String(s) => return Err(err(format!("{wanted}; got the text {}", quote(s)))),
+                other => return Err(err(format!("{wanted}; got a {}", other.type_str()))),
+            };
+            if !(n >= 1.0 && n <= MAX_MILESTONE as f64 && n.fract() == 0.0) {
+                return Err(err(format!("{wanted}; got {n}")));
+            }
+            let n = n as u64;
+            if let Some(&before) = out.last()
+                && n <= before
+            {
+                return Err(err(format!("milestones must increase; {n} follows {before}")));
+            }
+            out.push(n);
+        }
+        Ok(out)
     }
 
     /// The error for a day with more applicants than memory allows, at

@@ -45,6 +45,9 @@ pub(crate) struct RawScenario {
     pub intervention: Vec<Spanned<RawIntervention>>,
     #[serde(default)]
     pub report_times: Vec<Clock>,
+    /// Counts of applications to date, checked in `launch.rs` so that a
+    /// float such as `1e6` is read as the count it names.
+    pub milestones: Option<Vec<toml::Value>>,
     pub contact: Option<Spanned<super::contact::RawContact>>,
     /// Per verdict, the smallest difference from this scenario (as a
     /// baseline) that matters.
@@ -71,6 +74,7 @@ impl RawScenario {
             waiting_room: self.waiting_room.as_ref(),
             interventions: &self.intervention,
             report_times: &self.report_times,
+            milestones: self.milestones.as_deref(),
         }
     }
 }
@@ -130,11 +134,14 @@ pub(crate) struct RawRatePoint {
 }
 
 /// A distribution written as an inline table, e.g.
-/// `{ dist = "lognormal", mean = "3m", cv = 0.8 }`. One flat struct rather
-/// than a tagged enum, because serde's tagged enums lose the positions that
-/// the error messages need.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `{ dist = "lognormal", mean = "3m", cv = 0.8 }`, or as a plain duration
+/// (`"60s"`: always that long). One flat struct rather than a tagged enum,
+/// because serde's tagged enums lose the positions that the error messages
+/// need. `remote = "Self"` keeps the derived table reader as an inherent
+/// `RawDist::deserialize`, which the hand-written trait impl below calls for
+/// a table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub(crate) struct RawDist {
     pub dist: String,
     pub mean: Option<Duration>,
@@ -146,6 +153,44 @@ pub(crate) struct RawDist {
     pub scale: Option<Duration>,
     pub values: Option<Vec<Duration>>,
     pub cdf: Option<Vec<(Duration, f64)>>,
+}
+
+impl RawDist {
+    /// A distribution that always takes `value`.
+    fn fixed(value: Seconds) -> RawDist {
+        RawDist { dist: "deterministic".into(), value: Some(Duration(value)), ..RawDist::default() }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawDist {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct DistVisitor;
+        impl<'de> Visitor<'de> for DistVisitor {
+            type Value = RawDist;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a duration such as \"60s\" (always that long) or a distribution such as \
+                     { dist = \"exponential\", mean = \"2m\" }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDist, E> {
+                units::parse_duration(v).map(RawDist::fixed).map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawDist, E> {
+                Err(bare_number("a duration", "\"60s\"", v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawDist, E> {
+                Err(bare_number("a duration", "\"60s\"", v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawDist, E> {
+                Err(bare_number("a duration", "\"60s\"", v))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RawDist, A::Error> {
+                RawDist::deserialize(de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_any(DistVisitor)
+    }
 }
 
 /// A duration with a unit ("30s"); a bare number is refused.

@@ -183,7 +183,7 @@ pub const LAUNCH: &[Verdict] = &[
         "no outage",
     )),
     v("portal", "recovery_after_*", "time to recover after", Seconds, Lower, Absolute(600.0), "not recovered"),
-    v("portal", "recovered_at_s", "recovered for good at", Clock, Lower, Absolute(600.0), "not recovered"),
+    v("portal", "recovered_at_s", "recovered for good at", Clock, Lower, Absolute(600.0), "never down, or still down"),
     v(
         "portal",
         "recovered_by_end",
@@ -202,6 +202,15 @@ pub const LAUNCH: &[Verdict] = &[
         Absolute(0.1),
         "none",
     )),
+    v(
+        "portal",
+        "metastable_from_s",
+        "metastable from: down, held there by retries, while new demand was below capacity",
+        Clock,
+        Higher,
+        Absolute(600.0),
+        "not metastable",
+    ),
     card(v(
         "portal",
         "worst_p95_s",
@@ -248,18 +257,43 @@ pub const LAUNCH: &[Verdict] = &[
         Relative(0.1),
         "nobody waited",
     )),
-    v("portal", "room_wait_p95_s", "p95 time in the waiting room", Seconds, Lower, Relative(0.1), "nobody waited"),
-    v("portal", "room_wait_max_s", "longest time in the waiting room", Seconds, Lower, Relative(0.1), "nobody waited"),
     v(
         "portal",
-        "max_in_waiting_room",
-        "most people in the waiting room at once",
-        Count,
-        Neither,
+        "room_wait_p50_s",
+        "median time in the waiting room (of those admitted)",
+        Seconds,
+        Lower,
         Relative(0.1),
+        "nobody waited",
+    ),
+    v(
+        "portal",
+        "room_wait_p95_s",
+        "p95 time in the waiting room (of those admitted)",
+        Seconds,
+        Lower,
+        Relative(0.1),
+        "nobody waited",
+    ),
+    v(
+        "portal",
+        "room_wait_max_s",
+        "longest time in the waiting room (of those admitted)",
+        Seconds,
+        Lower,
+        Relative(0.1),
+        "nobody waited",
+    ),
+    v("portal", "room_peak", "most people in the waiting room at once", Count, Neither, Relative(0.1), "nobody waited"),
+    v(
+        "portal",
+        "room_left",
+        "people who left the waiting room's line without being let in",
+        Count,
+        Lower,
+        Relative(0.05),
         "none",
     ),
-    v("portal", "room_left", "people who left the waiting room before admission", Count, Lower, Relative(0.05), "none"),
     v("portal", "contacts_phone", "phone calls the portal's failures generated", Count, Lower, Relative(0.05), "none"),
     v(
         "portal",
@@ -600,6 +634,28 @@ pub fn pick<'e>(estimates: &'e [Estimate], list: &'static [Verdict], start_date:
     for verdict in list {
         for e in estimates.iter().filter(|e| matches(verdict.scope, &e.scope) && matches(verdict.metric, &e.metric)) {
             out.push(Shown { verdict, label: verdict.label_for(&e.scope, &e.metric, start_date), estimate: e });
+        }
+    }
+    out
+}
+
+/// The verdicts of `list` that any of `sets` hold, in the list's order,
+/// each metric once with the estimate of the first set that has it. A
+/// comparison reads its rows from here rather than from the baseline
+/// alone, so a figure only another scenario has (the time people spent in
+/// its waiting room, a milestone only it sets) is not dropped with the
+/// baseline's silence.
+pub fn pick_any<'e>(sets: &[&'e [Estimate]], list: &'static [Verdict], start_date: Option<Date>) -> Vec<Shown<'e>> {
+    let mut out: Vec<Shown<'e>> = Vec::new();
+    for verdict in list {
+        for estimates in sets {
+            for e in estimates.iter().filter(|e| matches(verdict.scope, &e.scope) && matches(verdict.metric, &e.metric))
+            {
+                if out.iter().all(|s| (s.estimate.scope.as_str(), s.estimate.metric.as_str()) != (&e.scope, &e.metric))
+                {
+                    out.push(Shown { verdict, label: verdict.label_for(&e.scope, &e.metric, start_date), estimate: e });
+                }
+            }
         }
     }
     out
