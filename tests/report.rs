@@ -558,32 +558,35 @@ fn the_exposure_chart_counts_page_views_over_the_window_they_happened_in() {
 }
 
 #[test]
-fn only_scenarios_with_a_waiting_room_are_in_its_chart_and_the_time_in_line_is_drawn_when_known() {
+fn only_scenarios_with_a_waiting_room_are_in_its_chart_with_the_time_in_line_when_the_table_has_it() {
     let room = figure("waiting-room");
-    assert_eq!(groups(&room.svg, "series", "with-room").len(), 1);
+    // People in line, and their time in line (mean and p95), as
+    // durations on a clock.
+    assert_eq!(groups(&room.svg, "series", "with-room").len(), 3);
     assert!(groups(&room.svg, "series", "small-portal").is_empty());
-    assert!(!room.svg.contains("time in line"));
+    assert!(room.svg.contains("time in line, mean") && room.svg.contains("time in line, 95th percentile"));
+    assert!([" s</text>", " min</text>", " h</text>"].iter().any(|unit| room.svg.contains(unit)), "no duration ticks");
     // Without any room, no chart.
     let alone = figures(&[portals()[0].view()]).unwrap();
     assert!(alone.iter().all(|f| f.stem != "waiting-room"));
-    // A table with the waiting times (as later versions write) gets them
-    // drawn, as durations.
+    // A table without the waiting times (as earlier versions wrote) still
+    // gets the people in line.
     let view = portals()[1].view();
     let bytes = view.tables.iter().find(|(n, _)| *n == "intervals.csv").unwrap().1;
-    let mut text = String::new();
-    for (i, line) in std::str::from_utf8(bytes).unwrap().lines().enumerate() {
-        let cells = if i == 0 {
-            "room_wait_mean_s,room_wait_p95_s".to_owned()
-        } else {
-            format!("{},{}", 600 + i, 3000 + 7 * i)
-        };
-        text.push_str(&format!("{line},{cells}\n"));
+    let text = std::str::from_utf8(bytes).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let keep: Vec<usize> = (0..header.len()).filter(|&i| !header[i].starts_with("room_wait_")).collect();
+    assert!(keep.len() < header.len(), "the table has no waiting times");
+    let mut older = String::new();
+    for line in text.lines() {
+        let cells: Vec<&str> = line.split(',').collect();
+        older.push_str(&keep.iter().map(|&i| cells[i]).collect::<Vec<_>>().join(","));
+        older.push('\n');
     }
-    let with_waits = with_table(&view, "intervals.csv", text.as_bytes());
-    let figures = figures(&[with_waits]).unwrap();
+    let figures = figures(&[with_table(&view, "intervals.csv", older.as_bytes())]).unwrap();
     let chart = figures.iter().find(|f| f.stem == "waiting-room").unwrap();
-    assert!(chart.svg.contains("time in line, mean") && chart.svg.contains("time in line, 95th percentile"));
-    assert!(chart.svg.contains(">1 h</text>"), "no duration ticks");
+    assert_eq!(groups(&chart.svg, "series", "with-room").len(), 1);
+    assert!(!chart.svg.contains("time in line"));
 }
 
 #[test]

@@ -1428,7 +1428,9 @@ fn draw(chart: &Chart, plan: &Plan, c: &dyn Canvas) -> Result<(), Fail> {
                 }
                 paint_series(c, series, range, xmap, r)?;
                 if plan.placed.is_none() {
-                    paint_marker_numbers(c, &markers, xmap, r)?;
+                    // Under the bars that say whose a closure was.
+                    let bars = panel.shades.iter().filter_map(|s| s.bar).max().map_or(0, |k| 6 * (k as i32 + 1));
+                    paint_marker_numbers(c, &markers, xmap, Rect { top: r.top + bars, ..r })?;
                 }
                 if !range.data {
                     let font = text_font().color(MUTED).at(HPos::Center, VPos::Center);
