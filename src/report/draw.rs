@@ -20,6 +20,7 @@
 //! sizes are the pixels asked for.
 
 use super::axis::{self, ClockTick};
+use super::html::escape;
 use crate::units::Date;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -435,20 +436,6 @@ pub(crate) struct Svg {
 
 fn hex(c: RGBColor) -> String {
     format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn points_attr(points: &[(i32, i32)]) -> String {

@@ -37,6 +37,21 @@ fn estimate_cell(shown: &Shown<'_>, view: &ScenarioView<'_>) -> String {
 /// For each scenario, whether its mean is the best of the run on this
 /// verdict (ties all marked); nothing is marked for a single scenario or a
 /// verdict that does not judge.
+/// One verdict's estimates across the scenarios of a scorecard, and which
+/// of them is the best.
+fn scorecard_row<'v>(
+    s: &Shown<'_>,
+    of_kind: &[&'v ScenarioView<'v>],
+) -> (Vec<Option<&'v crate::experiment::Estimate>>, Vec<bool>) {
+    let estimates: Vec<Option<&crate::experiment::Estimate>> = of_kind
+        .iter()
+        .map(|v| v.estimates.iter().find(|e| e.scope == s.estimate.scope && e.metric == s.estimate.metric))
+        .collect();
+    let means: Vec<Option<f64>> = estimates.iter().map(|e| e.filter(|e| e.ci.n > 0).map(|e| e.ci.mean)).collect();
+    let best = best_of(s.verdict, &means);
+    (estimates, best)
+}
+
 fn best_of(verdict: &Verdict, means: &[Option<f64>]) -> Vec<bool> {
     let defined: Vec<f64> = means.iter().flatten().copied().filter(|m| m.is_finite()).collect();
     if defined.len() < 2 || verdict.better == Better::Neither {
@@ -52,8 +67,8 @@ fn best_of(verdict: &Verdict, means: &[Option<f64>]) -> Vec<bool> {
     means.iter().map(|m| m.is_some_and(|m| m == best)).collect()
 }
 
-/// Escapes text for HTML element content and attribute values.
-fn escape(text: &str) -> String {
+/// Escapes text for HTML and SVG element content and attribute values.
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -207,13 +222,7 @@ fn scorecard(out: &mut String, views: &[ScenarioView<'_>]) {
         }
         let _ = writeln!(out, "</tr></thead>\n<tbody>");
         for s in &shown {
-            let estimates: Vec<Option<&crate::experiment::Estimate>> = of_kind
-                .iter()
-                .map(|v| v.estimates.iter().find(|e| e.scope == s.estimate.scope && e.metric == s.estimate.metric))
-                .collect();
-            let means: Vec<Option<f64>> =
-                estimates.iter().map(|e| e.filter(|e| e.ci.n > 0).map(|e| e.ci.mean)).collect();
-            let best = best_of(s.verdict, &means);
+            let (estimates, best) = scorecard_row(s, &of_kind);
             let _ = write!(out, "<tr><td>{}</td><td>{}</td>", escape(&s.label), better_text(s.verdict));
             for ((v, e), is_best) in of_kind.iter().zip(&estimates).zip(best) {
                 let text = match e {
@@ -520,13 +529,7 @@ pub fn markdown_summary(views: &[ScenarioView<'_>], differences: &[PairedDiffere
             "--:|".repeat(of_kind.len())
         );
         for s in &shown {
-            let estimates: Vec<Option<&crate::experiment::Estimate>> = of_kind
-                .iter()
-                .map(|v| v.estimates.iter().find(|e| e.scope == s.estimate.scope && e.metric == s.estimate.metric))
-                .collect();
-            let means: Vec<Option<f64>> =
-                estimates.iter().map(|e| e.filter(|e| e.ci.n > 0).map(|e| e.ci.mean)).collect();
-            let best = best_of(s.verdict, &means);
+            let (estimates, best) = scorecard_row(s, &of_kind);
             let _ = write!(out, "| {} | {} |", cell(&s.label), better_text(s.verdict));
             for ((v, e), is_best) in of_kind.iter().zip(&estimates).zip(best) {
                 let text = e.map_or("–".to_owned(), |e| {
