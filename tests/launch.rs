@@ -100,6 +100,15 @@ action = "bypass_personal_pages"
         }
     }
     assert!(exposures <= inside_requests, "{exposures} > {inside_requests}");
+    // Per interval, each person is counted once, when it first happened:
+    // the intervals add up to the day's figures, inside the window only.
+    for (column, total) in [("people_exposed", exposed), ("people_shown_others_data", viewers)] {
+        let per_interval: Vec<f64> = r.intervals.iter().map(|row| row.get(column).unwrap()).collect();
+        assert_eq!(per_interval.iter().sum::<f64>(), total, "{column}");
+        let mut outside =
+            r.intervals.iter().zip(&per_interval).filter(|(row, _)| row.end <= 3600.0 || row.start >= 5400.0);
+        assert!(outside.all(|(_, n)| *n == 0.0), "{column} outside the window");
+    }
     // One owner per address per TTL at most: 5 addresses, 30 minutes, 30 s.
     assert!(exposed <= 5.0 * (1800.0 / 30.0 + 1.0), "{exposed}");
     // Viewers act in the stated shares (0.8 of them act at all).

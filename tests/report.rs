@@ -547,14 +547,43 @@ fn the_phone_chart_shows_calls_by_outcome_and_agents_against_erlang_c() {
 }
 
 #[test]
-fn the_exposure_chart_counts_page_views_over_the_window_they_happened_in() {
+fn the_exposure_chart_counts_people_over_the_window_they_were_exposed_in() {
     let chart = figure("exposures");
-    assert!(chart.title.contains("page views"), "{}", chart.title);
+    assert!(chart.title.contains("People whose personal page was shown"), "{}", chart.title);
+    assert!(chart.svg.contains("people whose page was first shown to another"));
+    assert!(
+        chart.svg.contains("people first shown another&#39;s page")
+            || chart.svg.contains("people first shown another's page")
+    );
+    assert!(chart.svg.contains("add up to the scorecard"));
     // The cache rule leaked from 01:00 to 01:30: the axis covers about
     // that, not the whole day.
     assert!(chart.svg.contains(">01:00</text>") && chart.svg.contains(">01:30</text>"));
     assert!(!chart.svg.contains(">03:00</text>") && !chart.svg.contains(">00:00</text>"));
-    assert!(chart.svg.contains("The scorecard counts people"));
+    // A table without the people columns (as earlier versions wrote)
+    // still gets a chart, of page views, saying so.
+    let view = portals()[0].view();
+    let bytes = view.tables.iter().find(|(n, _)| *n == "intervals.csv").unwrap().1;
+    let older = without_columns(bytes, |c| c == "people_exposed" || c == "people_shown_others_data");
+    let figures = figures(&[with_table(&view, "intervals.csv", older.as_bytes())]).unwrap();
+    let chart = figures.iter().find(|f| f.stem == "exposures").unwrap();
+    assert!(chart.title.contains("page views") && chart.svg.contains("The scorecard counts people"));
+}
+
+/// `table` (CSV) without the columns whose header `drop` picks; panics
+/// when it picks none, so a test cannot silently test nothing.
+fn without_columns(table: &[u8], drop: impl Fn(&str) -> bool) -> String {
+    let text = std::str::from_utf8(table).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let keep: Vec<usize> = (0..header.len()).filter(|&i| !drop(header[i])).collect();
+    assert!(keep.len() < header.len(), "no column to drop in {header:?}");
+    let mut out = String::new();
+    for line in text.lines() {
+        let cells: Vec<&str> = line.split(',').collect();
+        out.push_str(&keep.iter().map(|&i| cells[i]).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    out
 }
 
 #[test]
@@ -573,16 +602,7 @@ fn only_scenarios_with_a_waiting_room_are_in_its_chart_with_the_time_in_line_whe
     // gets the people in line.
     let view = portals()[1].view();
     let bytes = view.tables.iter().find(|(n, _)| *n == "intervals.csv").unwrap().1;
-    let text = std::str::from_utf8(bytes).unwrap();
-    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
-    let keep: Vec<usize> = (0..header.len()).filter(|&i| !header[i].starts_with("room_wait_")).collect();
-    assert!(keep.len() < header.len(), "the table has no waiting times");
-    let mut older = String::new();
-    for line in text.lines() {
-        let cells: Vec<&str> = line.split(',').collect();
-        older.push_str(&keep.iter().map(|&i| cells[i]).collect::<Vec<_>>().join(","));
-        older.push('\n');
-    }
+    let older = without_columns(bytes, |c| c.starts_with("room_wait_"));
     let figures = figures(&[with_table(&view, "intervals.csv", older.as_bytes())]).unwrap();
     let chart = figures.iter().find(|f| f.stem == "waiting-room").unwrap();
     assert_eq!(groups(&chart.svg, "series", "with-room").len(), 1);
@@ -818,4 +838,34 @@ fn bad_tables_give_typed_errors_not_panics() {
     no_tiers.tables.retain(|(n, _)| *n != "tiers.csv");
     let err = figures(&[no_tiers]).unwrap_err();
     assert_eq!(err.to_string(), "scenario small-portal: no table `tiers.csv`");
+}
+
+#[test]
+fn five_scenarios_compare_side_by_side_within_100_columns() {
+    let [base, room] = portals();
+    let names = ["room-a", "room-b", "small-portal-again", "room-c"];
+    let mut views = vec![base.view()];
+    for (i, name) in names.iter().enumerate() {
+        let mut view = if i == 2 { base.view() } else { room.view() };
+        view.name = name;
+        views.push(view);
+    }
+    // Paired differences for some scenarios only: the others show their
+    // own figures ("= x"), the widest cells a table has.
+    let differences: Vec<PairedDifference> = ["room-a", "room-c"]
+        .iter()
+        .map(|name| PairedDifference { scenario: (*name).into(), ..applications_difference() })
+        .collect();
+    let table = clickday::report::terminal::comparison_table(&views, &differences);
+    for line in table.lines() {
+        assert!(line.chars().count() <= 100, "{} columns: {line}\n{table}", line.chars().count());
+    }
+    for k in 1..=5 {
+        assert!(table.contains(&format!("[{k}]")), "no column [{k}]:\n{table}");
+    }
+    // Wide cells split the scenarios into blocks; each block repeats the
+    // baseline and every verdict.
+    let blocks = table.lines().filter(|l| l.trim_start().starts_with("[1]")).count();
+    let completed = table.lines().filter(|l| l.trim_start().starts_with("applications completed  ")).count();
+    assert!(blocks >= 2 && completed == blocks, "{blocks} blocks, {completed} rows of applications:\n{table}");
 }

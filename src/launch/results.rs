@@ -18,7 +18,7 @@ pub struct LaunchInterval {
 
 impl LaunchInterval {
     /// Column names, with units, in order.
-    pub const COLUMNS: [&'static str; 40] = [
+    pub const COLUMNS: [&'static str; 42] = [
         "visits_started",
         "first_arrivals",
         "requests",
@@ -43,6 +43,8 @@ impl LaunchInterval {
         "write_p95_s",
         "write_p99_s",
         "exposures",
+        "people_exposed",
+        "people_shown_others_data",
         "applications",
         "applications_cumulative",
         "wasted_responses",

@@ -182,7 +182,13 @@ impl C {
     const ROOM_ADMITTED: usize = 19;
     /// Of those, left the line without being let in.
     const ROOM_LEFT: usize = 20;
-    const N: usize = 21;
+    /// People whose personal page was shown to someone else, counted once,
+    /// when it first happened.
+    const PEOPLE_EXPOSED: usize = 21;
+    /// People shown someone else's personal page, counted once, when they
+    /// first saw one.
+    const VIEWERS: usize = 22;
+    const N: usize = 23;
 }
 
 struct Sim<'a> {
@@ -208,8 +214,6 @@ struct Sim<'a> {
     room_rng: SimRng,
     counts: Counts,
     states: [u64; STATES],
-    people_exposed: u64,
-    viewers: u64,
     viewer_actions: [u64; 4],
     latency: [LogHistogram; 3],
     /// The day in bins, for the verdicts.
@@ -332,8 +336,6 @@ impl<'a> Sim<'a> {
             room_rng: streams.stream(StreamKey::new(StreamPurpose::Behaviour, "waiting-room")),
             counts: Counts::default(),
             states: [0; STATES],
-            people_exposed: 0,
-            viewers: 0,
             viewer_actions: [0; 4],
             latency: [LogHistogram::new(), LogHistogram::new(), LogHistogram::new()],
             bins: BinSeries::new(width, day.run.duration, verdicts::bin_count(day.run.duration, width)),
@@ -654,11 +656,11 @@ impl<'a> Sim<'a> {
         self.counts.n[C::EXPOSURES] += 1;
         if self.applicants[owner as usize].flags & EXPOSED == 0 {
             self.applicants[owner as usize].flags |= EXPOSED;
-            self.people_exposed += 1;
+            self.counts.n[C::PEOPLE_EXPOSED] += 1;
         }
         if self.applicants[viewer as usize].flags & VIEWER == 0 {
             self.applicants[viewer as usize].flags |= VIEWER;
-            self.viewers += 1;
+            self.counts.n[C::VIEWERS] += 1;
             let u: f64 = self.edge_rng.random();
             let mut acc = 0.0;
             for (i, share) in self.day.edge.viewer_actions.iter().enumerate() {
@@ -1141,6 +1143,8 @@ impl<'a> Sim<'a> {
             latency[7],
             latency[8],
             d(C::EXPOSURES),
+            d(C::PEOPLE_EXPOSED),
+            d(C::VIEWERS),
             d(C::APPLICATIONS),
             self.counts.n[C::APPLICATIONS] as f64,
             d(C::WASTED),
@@ -1216,8 +1220,8 @@ impl<'a> Sim<'a> {
         metrics.push(("err_edge".into(), n[C::EDGE] as f64));
         metrics.push(("err_closed".into(), n[C::CLOSED] as f64));
         metrics.push(("exposures".into(), n[C::EXPOSURES] as f64));
-        metrics.push(("people_exposed".into(), self.people_exposed as f64));
-        metrics.push(("people_shown_others_data".into(), self.viewers as f64));
+        metrics.push(("people_exposed".into(), n[C::PEOPLE_EXPOSED] as f64));
+        metrics.push(("people_shown_others_data".into(), n[C::VIEWERS] as f64));
         for (name, count) in ["viewed", "modified", "deleted", "submitted"].iter().zip(self.viewer_actions) {
             metrics.push((format!("viewers_who_{name}"), count as f64));
         }

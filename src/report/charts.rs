@@ -662,11 +662,29 @@ fn exposures(scenarios: &[&Loaded<'_, '_>], interval: Option<f64>, charts: &mut 
     let margin = ((window.1 - window.0) * 0.3).max(3.0 * interval.unwrap_or(300.0));
     let (start, stop) = ((window.0 - margin).max(0.0), (window.1 + margin).min(end));
     let per = interval.map_or("per interval".to_owned(), |w| format!("per {}", format_duration(w)));
-    let panels = vec![plot("", &format!("pages shown to someone else, {per}"), Scale::Linear, views)];
-    let mut note = format!(
-        "{} Counted here: page views (one person's page shown once to another). The scorecard counts people:",
-        band_note(scenarios, interval, At::Middle)
-    );
+    // Tables written before the per-interval people columns existed have
+    // only the page views.
+    let has_people = scenarios.iter().all(|s| s.table("intervals.csv").is_some_and(|t| t.has_column("people_exposed")));
+    let (panels, counted, what) = if has_people {
+        let owners = lines(scenarios, "intervals.csv", "people_exposed", None, At::Middle, None)?;
+        let viewers = lines(scenarios, "intervals.csv", "people_shown_others_data", None, At::Middle, None)?;
+        (
+            vec![
+                plot("", &format!("people whose page was first shown to another, {per}"), Scale::Linear, owners),
+                plot("", &format!("people first shown another's page, {per}"), Scale::Linear, viewers),
+            ],
+            "Counted here: people, each once, in the interval it first happened to them; over the window they add \
+             up to the scorecard's figures:",
+            "People whose personal page was shown to someone else, and people who saw one",
+        )
+    } else {
+        (
+            vec![plot("", &format!("pages shown to someone else, {per}"), Scale::Linear, views)],
+            "Counted here: page views (one person's page shown once to another). The scorecard counts people:",
+            "Personal pages shown to the wrong person (page views)",
+        )
+    };
+    let mut note = format!("{} {counted}", band_note(scenarios, interval, At::Middle));
     let metric = |s: &Loaded<'_, '_>, name: &str| {
         s.view.estimates.iter().find(|e| e.scope == "portal" && e.metric == name && e.ci.n > 0).map(|e| e.ci.mean)
     };
@@ -683,7 +701,6 @@ fn exposures(scenarios: &[&Loaded<'_, '_>], interval: Option<f64>, charts: &mut 
     }
     note.push_str(&parts.join(";"));
     note.push('.');
-    let what = "Personal pages shown to the wrong person (page views)";
     charts.push(time_chart_over((start, stop), "exposures", what, scenarios, panels, 1, note));
     Ok(())
 }

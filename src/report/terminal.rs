@@ -105,8 +105,29 @@ pub fn scenario_table(view: &ScenarioView<'_>) -> String {
     out
 }
 
-/// Scenarios compared per block of columns, so lines fit.
-const COMPARED_PER_BLOCK: usize = 2;
+/// The narrowest a verdict's label may be squeezed to before a block of
+/// the comparison table takes fewer scenarios.
+const MIN_LABEL_WIDTH: usize = 20;
+
+/// Splits the compared scenarios (their column widths) into consecutive
+/// blocks that each fit [`WIDTH`] beside the label and the baseline column;
+/// a scenario too wide to share a block gets one of its own.
+fn blocks(baseline: usize, others: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let room = WIDTH - 2 - MIN_LABEL_WIDTH - (baseline + 2);
+    let mut blocks = Vec::new();
+    let (mut start, mut used) = (0, 0);
+    for (k, w) in others.iter().enumerate() {
+        if k > start && used + w + 2 > room {
+            blocks.push(start..k);
+            (start, used) = (k, 0);
+        }
+        used += w + 2;
+    }
+    if start < others.len() {
+        blocks.push(start..others.len());
+    }
+    blocks
+}
 
 /// Several scenarios side by side: the baseline's estimates, then each
 /// scenario's paired difference from it, marked ▲ (better) or ▼ (worse)
@@ -173,27 +194,29 @@ pub fn comparison_table(views: &[ScenarioView<'_>], differences: &[PairedDiffere
             let _ = writeln!(out, "{line}");
         }
     }
-    for (block, chunk) in others.chunks(COMPARED_PER_BLOCK).enumerate() {
-        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-        for s in &shown {
+    let rows: Vec<(String, Vec<String>)> = shown
+        .iter()
+        .map(|s| {
             let mut cells = vec![own(s, baseline).unwrap_or_else(|| "–".to_owned())];
-            cells.extend(chunk.iter().map(|v| compared(s, v)));
-            rows.push((s.label.clone(), cells));
-        }
-        let columns = 1 + chunk.len();
-        let widths: Vec<usize> = (0..columns)
-            .map(|k| {
-                let header = if k == 0 { 3 } else { format!("[{}]", block * COMPARED_PER_BLOCK + k + 1).len() };
-                rows.iter().map(|(_, c)| c[k].chars().count()).max().unwrap_or(0).max(header)
-            })
-            .collect();
-        let values: usize = widths.iter().map(|w| w + 2).sum();
-        let label_width = WIDTH.saturating_sub(2 + values).clamp(16, LABEL_WIDTH);
+            cells.extend(others.iter().map(|v| compared(s, v)));
+            (s.label.clone(), cells)
+        })
+        .collect();
+    // Column k holds scenario [k + 1]; its width is its widest cell or header.
+    let widths: Vec<usize> = (0..views.len())
+        .map(|k| {
+            let header = format!("[{}]", k + 1).len();
+            rows.iter().map(|(_, c)| c[k].chars().count()).max().unwrap_or(0).max(header)
+        })
+        .collect();
+    for block in blocks(widths[0], &widths[1..]) {
+        let columns: Vec<usize> = std::iter::once(0).chain(block.map(|k| k + 1)).collect();
+        let values: usize = columns.iter().map(|&k| widths[k] + 2).sum();
+        let label_width = WIDTH.saturating_sub(2 + values).clamp(MIN_LABEL_WIDTH, LABEL_WIDTH);
         out.push('\n');
         let mut header = format!("  {}", pad("", label_width));
-        for (k, w) in widths.iter().enumerate() {
-            let name = if k == 0 { "[1]".to_owned() } else { format!("[{}]", block * COMPARED_PER_BLOCK + k + 1) };
-            let _ = write!(header, "  {}", pad_left(&name, *w));
+        for &k in &columns {
+            let _ = write!(header, "  {}", pad_left(&format!("[{}]", k + 1), widths[k]));
         }
         let _ = writeln!(out, "{}", header.trim_end());
         for (label, cells) in &rows {
@@ -204,8 +227,8 @@ pub fn comparison_table(views: &[ScenarioView<'_>], differences: &[PairedDiffere
                     continue;
                 }
                 let mut text = format!("  {}", pad(line, label_width));
-                for (c, w) in cells.iter().zip(&widths) {
-                    let _ = write!(text, "  {}", pad_left(c, *w));
+                for &k in &columns {
+                    let _ = write!(text, "  {}", pad_left(&cells[k], widths[k]));
                 }
                 let _ = writeln!(out, "{text}");
             }
@@ -224,6 +247,17 @@ pub fn comparison_table(views: &[ScenarioView<'_>], differences: &[PairedDiffere
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scenarios_share_a_block_only_while_the_lines_fit() {
+        // Room beside a 20-column label and a 20-column baseline: 56.
+        assert_eq!(blocks(20, &[20, 20, 20, 20]), vec![0..2, 2..4]);
+        assert_eq!(blocks(20, &[10, 10, 10, 10]), vec![0..4]);
+        assert_eq!(blocks(20, &[30, 30, 10]), vec![0..1, 1..3]);
+        // Too wide to share: alone, never dropped.
+        assert_eq!(blocks(20, &[90, 5]), vec![0..1, 1..2]);
+        assert!(blocks(20, &[]).is_empty());
+    }
 
     #[test]
     fn long_text_wraps_at_spaces_within_the_width() {
