@@ -46,6 +46,10 @@ pub struct Scheduled<E> {
 pub struct EventQueue<E> {
     near: Heap<E>,
     fine: Vec<Vec<Scheduled<E>>>,
+    /// One bit per fine slot, set while the slot holds events: the next
+    /// occupied slot is found a word (64 slots, one second) at a time, so
+    /// a sparse day costs nothing per empty slot.
+    fine_occupied: [u64; WORDS],
     coarse: Vec<Vec<Scheduled<E>>>,
     overflow: Heap<E>,
     /// Events at or after [`HORIZON`]: sorted by the heap alone, because
@@ -76,6 +80,8 @@ const SLOTS_PER_SECOND: f64 = 64.0;
 const HORIZON: Seconds = (1u64 << 40) as Seconds;
 /// Slots per ring; a coarse slot spans one whole fine ring.
 const RING: u64 = 1 << 12;
+/// Words of the fine ring's occupancy bitmap.
+const WORDS: usize = (RING / 64) as usize;
 /// Events go straight into the near heap while fewer than this many are
 /// pending in all. Counting the whole queue, not the near heap, matters: a
 /// model with a few dozen pending events spread over minutes (a phone line
@@ -107,6 +113,7 @@ impl<E: Copy> EventQueue<E> {
         EventQueue {
             near: Heap::with_capacity(capacity),
             fine: (0..RING).map(|_| Vec::new()).collect(),
+            fine_occupied: [0; WORDS],
             coarse: (0..RING).map(|_| Vec::new()).collect(),
             overflow: Heap::with_capacity(0),
             far: Heap::with_capacity(0),
@@ -154,7 +161,9 @@ impl<E: Copy> EventQueue<E> {
         if slot < self.cursor || self.len() < NEAR_DIRECT {
             self.near.push(entry);
         } else if slot < self.coarse_cursor * RING {
-            self.fine[(slot % RING) as usize].push(entry);
+            let at = (slot % RING) as usize;
+            self.fine[at].push(entry);
+            self.fine_occupied[at / 64] |= 1 << (at % 64);
             self.in_fine += 1;
         } else if slot / RING < self.coarse_cursor + RING {
             self.coarse[((slot / RING) % RING) as usize].push(entry);
@@ -199,13 +208,22 @@ impl<E: Copy> EventQueue<E> {
                     self.cursor = near_slot.map_or(fine_end, |s| (s + 1).min(fine_end));
                     continue;
                 }
-                let slot = (self.cursor % RING) as usize;
+                // Every fine event lies in [cursor, fine_end), less than a
+                // ring apart, so the first occupied slot after the cursor's
+                // position (going round) is the earliest.
+                let next = self.cursor + self.distance_to_occupied();
+                if let Some(s) = near_slot.filter(|&s| s < next) {
+                    self.cursor = s + 1;
+                    continue;
+                }
+                let slot = (next % RING) as usize;
                 self.in_fine -= self.fine[slot].len();
                 for entry in self.fine[slot].drain(..) {
                     self.near.push(entry);
                 }
+                self.fine_occupied[slot / 64] &= !(1 << (slot % 64));
                 release_if_large(&mut self.fine[slot]);
-                self.cursor += 1;
+                self.cursor = next + 1;
                 continue;
             }
             // The fine ring is used up: spread the next coarse slot onto it.
@@ -234,6 +252,27 @@ impl<E: Copy> EventQueue<E> {
                 }
             }
         }
+    }
+
+    /// Slots from the cursor to the first occupied fine slot, going round
+    /// the ring. Only called while the fine ring holds an event.
+    #[inline]
+    fn distance_to_occupied(&self) -> u64 {
+        let at = (self.cursor % RING) as usize;
+        let (word, bit) = (at / 64, at % 64);
+        let here = self.fine_occupied[word] & (!0u64 << bit);
+        if here != 0 {
+            return u64::from(here.trailing_zeros()) - bit as u64;
+        }
+        for step in 1..=WORDS {
+            let w = (word + step) % WORDS;
+            let bits = self.fine_occupied[w];
+            if bits != 0 {
+                let slot = w * 64 + bits.trailing_zeros() as usize;
+                return ((slot + RING as usize - at) % RING as usize) as u64;
+            }
+        }
+        unreachable!("the fine ring holds an event, so a bit is set")
     }
 
     /// Removes and returns the earliest event, advancing the clock to it.
