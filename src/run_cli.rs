@@ -69,6 +69,9 @@ pub fn load_scenarios(paths: &[PathBuf]) -> Result<Vec<Loaded>> {
     let mut out: Vec<Loaded> = Vec::with_capacity(sources.len());
     for source in &sources {
         let loaded = load_one(source)?;
+        for warning in &loaded.scenario.warnings {
+            eprintln!("warning: {warning}");
+        }
         if out.iter().any(|l| l.scenario.name == loaded.scenario.name) {
             return Err(bad(format!(
                 "two scenarios are both named \"{}\"; their output folders would collide",

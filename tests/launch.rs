@@ -59,6 +59,16 @@ action = "open_portal"
             left += b.given_up + b.gone_for_now;
             assert_eq!(b.arrived as f64, column_sum(&r, "first_arrivals"));
             assert_eq!(metric(&r, "applications"), column_sum(&r, "applications"));
+            // Requests count when sent, outcomes when seen: per interval
+            // the outcomes add up to the responses, which over the run
+            // never exceed the requests sent.
+            let outcomes = ["ok", "err_timeout", "err_rejected", "err_server_timeout", "err_edge", "err_closed"];
+            for row in &r.intervals {
+                let seen: f64 = outcomes.iter().map(|c| row.get(c).unwrap()).sum();
+                assert_eq!(seen, row.get("responses").unwrap(), "interval {}", row.index);
+            }
+            assert!(column_sum(&r, "responses") <= column_sum(&r, "requests"));
+            assert!(column_sum(&r, "responses") > 0.9 * column_sum(&r, "requests"));
         }
     }
     assert!(left > 0, "nobody left in any run");
@@ -688,4 +698,64 @@ fn every_verdict_a_launch_day_reports_is_defined_and_every_definition_is_reporte
         };
         assert!(reported, "{} is defined but never reported", v.metric);
     }
+}
+
+/// The small portal with `waves` added to its category (20,000 people:
+/// 10,000 in the crowd, 8,000 on the curve, 2,000 left for waves).
+fn with_waves(waves: &str) -> String {
+    let text = portal(3, 4, "");
+    let curve = text.lines().find(|l| l.starts_with("curve = ")).unwrap();
+    text.replacen(curve, &format!("{curve}\nwaves = [{waves}]"), 1)
+}
+
+#[test]
+fn a_wave_brings_only_people_who_would_not_have_come_and_never_more_than_the_population() {
+    let wave = |n: u32| format!("{{ recipients = {n}, react = 1, at = \"01:00\", delay = \"10m\" }}");
+    let without = column_sum(&run(&portal(3, 4, ""), 0), "first_arrivals");
+    let with = column_sum(&run(&with_waves(&wave(2000)), 0), "first_arrivals");
+    // Everyone reacts, ten minutes after the message: every one of the
+    // 2,000 is a new applicant, and the category's 20,000 are all there.
+    assert_eq!(with - without, 2000.0);
+    assert_eq!(with, 20000.0);
+    // One more recipient than the people left is refused where it is written.
+    let err = parse_scenario("waves.toml", &with_waves(&wave(2001))).unwrap_err().to_string();
+    let line = with_waves("").lines().position(|l| l.starts_with("waves = ")).unwrap() + 1;
+    assert!(err.starts_with(&format!("waves.toml:{line}: category[people].waves[1].recipients: ")), "{err}");
+    assert!(err.contains("2001 recipients") && err.contains("at most 2000"), "{err}");
+    // Waves together reach each person once at most.
+    let err = parse_scenario("waves.toml", &with_waves(&format!("{}, {}", wave(1500), wave(1500)))).unwrap_err();
+    let err = err.to_string();
+    assert!(
+        err.contains("waves[2].recipients") && err.contains("earlier wave") && err.contains("at most 500"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_application_is_completed_by_one_step_only() {
+    let text = portal(3, 4, "");
+    let twice = text.replacen("class = \"personal\"", "class = \"personal\"\ncompletes_application = true", 1);
+    let err = parse_scenario("twice.toml", &twice).unwrap_err().to_string();
+    // Refused at the second, naming the first.
+    let line =
+        twice.lines().collect::<Vec<_>>().iter().rposition(|l| l.starts_with("completes_application")).unwrap() + 1;
+    assert!(err.starts_with(&format!("twice.toml:{line}: step[submit].completes_application: ")), "{err}");
+    assert!(err.contains("step \"area\" already completes the application"), "{err}");
+}
+
+#[test]
+fn contacts_on_a_channel_the_scenario_does_not_model_are_warned_about_where_they_are_written() {
+    let text = portal(3, 4, "");
+    let scenario = parse_scenario("small.toml", &text).unwrap();
+    let shown: Vec<String> = scenario.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    let line = |key: &str| text.lines().position(|l| l.starts_with(key)).unwrap() + 1;
+    assert!(
+        shown[0].starts_with(&format!("small.toml:{}: behaviour[person].phone_after_failure: ", line("phone_after")))
+    );
+    assert!(shown[0].contains("10.0% of failed visits") && shown[0].contains("[contact.phone]"), "{}", shown[0]);
+    assert!(shown[1].starts_with(&format!("small.toml:{}: behaviour[person].social_on_give_up: ", line("social_on"))));
+    // The bundled day models both channels: nothing to warn about.
+    let bundled = include_str!("../scenarios/inps-2020-04-01.toml");
+    assert!(parse_scenario("inps.toml", bundled).unwrap().warnings.is_empty());
 }

@@ -145,6 +145,17 @@ pub enum ArrivalPart {
     },
 }
 
+impl ArrivalPart {
+    /// The most applicants this part brings: a wave's recipients, of whom
+    /// only those who react come.
+    pub fn people(&self) -> u64 {
+        match self {
+            ArrivalPart::Crowd { people, .. } | ArrivalPart::Curve { people, .. } => *people,
+            ArrivalPart::Wave { recipients, .. } => *recipients,
+        }
+    }
+}
+
 /// How applicants react to a portal that fails them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Behaviour {
@@ -388,14 +399,7 @@ pub const MAX_STEPS: usize = 64;
 impl LaunchDay {
     /// People who may arrive during a replication (every arrival part).
     pub fn max_applicants(&self) -> u64 {
-        self.categories
-            .iter()
-            .flat_map(|c| &c.arrivals)
-            .map(|p| match p {
-                ArrivalPart::Crowd { people, .. } | ArrivalPart::Curve { people, .. } => *people,
-                ArrivalPart::Wave { recipients, .. } => *recipients,
-            })
-            .sum()
+        self.categories.iter().flat_map(|c| &c.arrivals).map(ArrivalPart::people).sum()
     }
 
     /// Checks the invariants the simulation relies on.
@@ -432,8 +436,8 @@ impl LaunchDay {
                 return Err(format!("step {}: addresses must be >= 1", step.name));
             }
         }
-        if !self.journey.iter().any(|s| s.completes_application) {
-            return Err("no step completes an application".into());
+        if self.journey.iter().filter(|s| s.completes_application).count() != 1 {
+            return Err("exactly one step completes an application".into());
         }
         for tier in &self.tiers {
             if let Some(a) = tier.autoscale
@@ -450,6 +454,13 @@ impl LaunchDay {
                 return Err(format!(
                     "category {}: files {} applications per person but no step is marked per_application",
                     c.name, c.applications_each
+                ));
+            }
+            let arriving: u64 = c.arrivals.iter().map(ArrivalPart::people).sum();
+            if arriving > c.size {
+                return Err(format!(
+                    "category {}: its crowd, curve and waves bring {arriving} applicants of its {}",
+                    c.name, c.size
                 ));
             }
             if c.behaviour.tabs == 0 || c.behaviour.max_visits == 0 {

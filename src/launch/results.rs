@@ -18,7 +18,7 @@ pub struct LaunchInterval {
 
 impl LaunchInterval {
     /// Column names, with units, in order.
-    pub const COLUMNS: [&'static str; 42] = [
+    pub const COLUMNS: [&'static str; 43] = [
         "visits_started",
         "first_arrivals",
         "requests",
@@ -31,6 +31,7 @@ impl LaunchInterval {
         "err_server_timeout",
         "err_edge",
         "err_closed",
+        "responses",
         "availability",
         "cdn_hit_ratio",
         "static_p50_s",

@@ -1131,6 +1131,7 @@ impl<'a> Sim<'a> {
             d(C::SERVER_TIMEOUT),
             d(C::EDGE),
             d(C::CLOSED),
+            answered,
             ratio(d(C::OK), answered),
             ratio(d(C::EDGE_HITS), d(C::EDGE_LOOKUPS)),
             latency[0],

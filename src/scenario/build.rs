@@ -118,6 +118,7 @@ impl<'a> Builder<'a> {
         let run = RunLength { duration, warmup, interval };
         let max_in_system = int_in(raw.max_in_system, i64::from(DEFAULT_MAX_IN_SYSTEM), 1, 1_000_000_000)
             .map_err(|m| self.top("max_in_system", m))? as u32;
+        let mut warnings = Vec::new();
         let model = if raw.is_launch_day() {
             if !raw.station.is_empty() || !raw.source.is_empty() {
                 return Err(self.top(
@@ -133,6 +134,7 @@ impl<'a> Builder<'a> {
             if let Some(contact) = &raw.contact {
                 launch.contact_center = Some(super::contact::build_contact(&self, contact, run, max_in_system)?);
             }
+            warnings.extend(self.unmodelled_channels(&raw.launch_sections(), &launch));
             Model::LaunchDay(Box::new(launch))
         } else if let Some(contact) = raw.contact.as_ref().filter(|_| raw.station.is_empty() && raw.source.is_empty()) {
             Model::Contact(Box::new(super::contact::build_contact(&self, contact, run, max_in_system)?))
@@ -155,6 +157,7 @@ impl<'a> Builder<'a> {
             seed,
             replications,
             model,
+            warnings,
         };
         self.check_rows(scenario.interval_rows_per_replication() * f64::from(replications))?;
         Ok(scenario)

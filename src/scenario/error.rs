@@ -38,6 +38,18 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// Something a scenario says that runs, but probably not as its author
+/// meant: the run goes on and the reader is told where, located and shown
+/// as an error is (`file:line: key: message`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioWarning(pub ScenarioError);
+
+impl fmt::Display for ScenarioWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// The scenario text with helpers that turn byte offsets into lines and find
 /// where a key is written.
 pub(crate) struct SourceMap<'a> {

@@ -3,7 +3,7 @@
 //! `[waiting_room]` and `[[intervention]]`.
 
 use super::build::{Builder, int_in, int_range, new_name, probability};
-use super::error::ScenarioError;
+use super::error::{ScenarioError, ScenarioWarning};
 use super::raw::{Clock, Duration, Rate, RawDist};
 use crate::dist::TimeDistribution;
 use crate::engine::RunLength;
@@ -338,7 +338,7 @@ impl Builder<'_> {
                 planned / 1e9,
                 MAX_MEMORY_BYTES / 1e9
             );
-            return Err(self.too_many_applicants(raw, &day, p_at, message));
+            return Err(self.map.error_at(p_at, "population.eligible", "eligible", message));
         }
         day.check().map_err(|m| self.top("step", m))?;
         Ok(day)
@@ -375,35 +375,45 @@ impl Builder<'_> {
         Ok(out)
     }
 
-    /// The error for a day with more applicants than memory allows, at
-    /// what brings most of them: `population.eligible` (crowds and curves
-    /// share it), or the `recipients` of a notification wave larger than
-    /// all of those together.
-    fn too_many_applicants(&self, raw: &RawLaunch<'_>, day: &LaunchDay, p_at: usize, message: String) -> ScenarioError {
-        let from_population: u64 = day
-            .categories
-            .iter()
-            .flat_map(|c| &c.arrivals)
-            .map(|p| match p {
-                ArrivalPart::Crowd { people, .. } | ArrivalPart::Curve { people, .. } => *people,
-                ArrivalPart::Wave { .. } => 0,
-            })
-            .sum();
-        let waves = day.categories.iter().zip(raw.categories).flat_map(|(c, written)| {
-            let recipients = c.arrivals.iter().filter_map(|p| match p {
-                ArrivalPart::Wave { recipients, .. } => Some(*recipients),
-                _ => None,
-            });
-            recipients.zip(written.get_ref().waves.iter().enumerate()).map(move |(n, (i, w))| (n, i, w, &c.name))
-        });
-        match waves.max_by_key(|(n, ..)| *n) {
-            Some((n, i, w, name)) if n > from_population => self.map.error_on_line(
-                w.span().start,
-                &format!("category[{name}].waves[{}].recipients", i + 1),
-                message,
-            ),
-            _ => self.map.error_at(p_at, "population.eligible", "eligible", message),
+    /// Warnings for behaviours that send failed applicants to a phone line
+    /// or a social inbox the scenario does not model: those contacts are
+    /// counted, and nobody answers them.
+    pub(super) fn unmodelled_channels(&self, raw: &RawLaunch<'_>, day: &LaunchDay) -> Vec<ScenarioWarning> {
+        let center = day.contact_center.as_ref();
+        let channels = [
+            ("phone", "[contact.phone]", "calls", center.is_some_and(|c| c.phone.is_some())),
+            ("social", "[contact.social]", "posts", center.is_some_and(|c| c.social.is_some())),
+        ];
+        let mut warnings = Vec::new();
+        for spanned in raw.behaviours {
+            let b = spanned.get_ref();
+            if !raw.categories.iter().any(|c| c.get_ref().behaviour == b.name) {
+                continue;
+            }
+            for (channel, section, contacts, modelled) in channels {
+                let shares = match channel {
+                    "phone" => [("after_failure", b.phone_after_failure), ("on_give_up", b.phone_on_give_up)],
+                    _ => [("after_failure", b.social_after_failure), ("on_give_up", b.social_on_give_up)],
+                };
+                for (when, share) in shares {
+                    let Some(share) = share.filter(|s| *s > 0.0 && !modelled) else { continue };
+                    let key = format!("{channel}_{when}");
+                    let who = if when == "after_failure" { "failed visits" } else { "people giving up" };
+                    warnings.push(ScenarioWarning(self.map.error_at(
+                        spanned.span().start,
+                        &format!("behaviour[{}].{key}", b.name),
+                        &key,
+                        format!(
+                            "{} of {who} contact the {channel} channel, but the scenario has no {section}: the \
+                             {contacts} are counted (contacts_{channel}) and nobody answers them; add {section} \
+                             to model it, or set {key} = 0",
+                            crate::verdict::format::value(crate::verdict::Measure::Share, share, None)
+                        ),
+                    )));
+                }
+            }
         }
+        warnings
     }
 
     fn tier(&self, spanned: &Spanned<RawTier>) -> Result<Tier, ScenarioError> {
@@ -519,7 +529,21 @@ impl Builder<'_> {
                 completes_application: s.completes_application.unwrap_or(false),
             });
         }
-        if !steps.iter().any(|s| s.completes_application) {
+        let completing: Vec<usize> =
+            steps.iter().enumerate().filter(|(_, s)| s.completes_application).map(|(i, _)| i).collect();
+        if let [first, second, ..] = completing[..] {
+            return Err(self.map.error_at(
+                raw[second].span().start,
+                &format!("step[{}].completes_application", steps[second].name),
+                "completes_application",
+                format!(
+                    "step {} already completes the application; one step completes it (the submission), so an \
+                     application is counted once per journey",
+                    quote(&steps[first].name)
+                ),
+            ));
+        }
+        if completing.is_empty() {
             return Err(self.map.error_at(
                 raw[raw.len() - 1].span().start,
                 "step.completes_application",
@@ -591,7 +615,10 @@ impl Builder<'_> {
         if let Some(curve) = &c.curve {
             let (share, start, dist) = self.curve(curve, &path("curve"))?;
             part_shares += share;
-            arrivals.push(ArrivalPart::Curve { people: (size as f64 * share).round() as u64, start, curve: dist });
+            // Rounded shares of an odd category may overshoot by one.
+            let crowd: u64 = arrivals.iter().map(ArrivalPart::people).sum();
+            let people = ((size as f64 * share).round() as u64).min(size.saturating_sub(crowd));
+            arrivals.push(ArrivalPart::Curve { people, start, curve: dist });
         }
         if part_shares > 1.0 + 1e-9 {
             return Err(err(
@@ -601,6 +628,11 @@ impl Builder<'_> {
                 ),
             ));
         }
+        // A wave brings people who would not have come without it: its
+        // recipients are the category's applicants in neither its crowd nor
+        // its curve, and its waves together reach each of them at most once.
+        let arriving: u64 = arrivals.iter().map(ArrivalPart::people).sum();
+        let mut unreached = size.saturating_sub(arriving);
         for (i, wave) in c.waves.iter().enumerate() {
             let r = wave.get_ref();
             let w_at = wave.span().start;
@@ -608,6 +640,19 @@ impl Builder<'_> {
             let recipients = int_range(r.recipients, 0, 4_000_000_000)
                 .map_err(|m| self.map.error_on_line(w_at, &wpath("recipients"), m))?
                 as u64;
+            if recipients > unreached {
+                let earlier = if i == 0 { String::new() } else { " and not reached by an earlier wave".to_owned() };
+                return Err(self.map.error_on_line(
+                    w_at,
+                    &wpath("recipients"),
+                    format!(
+                        "{recipients} recipients, but the category has {size} applicants and only {unreached} of \
+                         them are in neither its crowd nor its curve{earlier}: a wave reaches people who would not \
+                         have come otherwise; at most {unreached}"
+                    ),
+                ));
+            }
+            unreached -= recipients;
             let react = probability(r.react).map_err(|m| self.map.error_on_line(w_at, &wpath("react"), m))?;
             arrivals.push(ArrivalPart::Wave {
                 recipients,

@@ -18,7 +18,7 @@ mod overrides;
 mod raw;
 
 pub use build::{DEFAULT_MAX_IN_SYSTEM, MAX_EXPECTED_ARRIVALS, MAX_INTERVAL_ROWS};
-pub use error::ScenarioError;
+pub use error::{ScenarioError, ScenarioWarning};
 pub use overrides::{Override, parse_variant};
 
 use crate::contact::ContactCenter;
@@ -47,6 +47,9 @@ pub struct Scenario {
     /// the baseline, a difference is called better or worse only if it is
     /// at least this.
     pub practical: Vec<crate::verdict::Override>,
+    /// What the scenario says that runs but is probably not meant, such as
+    /// contacts on a channel it does not model.
+    pub warnings: Vec<ScenarioWarning>,
 }
 
 /// The kinds of model a scenario can describe.
