@@ -759,3 +759,107 @@ fn contacts_on_a_channel_the_scenario_does_not_model_are_warned_about_where_they
     let bundled = include_str!("../scenarios/inps-2020-04-01.toml");
     assert!(parse_scenario("inps.toml", bundled).unwrap().warnings.is_empty());
 }
+
+#[test]
+fn people_turned_away_by_a_closure_come_back_when_it_reopens_and_none_is_lost() {
+    let closure = "[[intervention]]\nat = \"01:00\"\naction = \"close_portal\"\n\
+                   [[intervention]]\nat = \"02:00\"\naction = \"open_portal\"\n";
+    let told = |share: &str| {
+        portal(0, 40, closure).replacen(
+            "return_probability = 0.8",
+            &format!(
+                "return_probability = 0\nreturn_at_opening = {share}\n\
+                 opening_delay = {{ dist = \"uniform\", min = \"1m\", max = \"3m\" }}"
+            ),
+            1,
+        )
+    };
+    let r = run(&told("1"), 0);
+    let rows = |from: f64, to: f64| r.intervals.iter().filter(move |row| row.start >= from && row.end <= to);
+    let turned_away: f64 = rows(3600.0, 7200.0).map(|row| row.get("err_closed").unwrap()).sum();
+    assert!(turned_away > 1000.0, "{turned_away}");
+    // Nobody else returns (return_probability 0) and retries are off: the
+    // visits of 02:00-02:05 are that interval's newcomers and every visit
+    // the holding page ended, back between 02:01 and 02:03.
+    let at_reopening = rows(7200.0, 7500.0).next().unwrap();
+    assert_eq!(
+        at_reopening.get("visits_started").unwrap(),
+        at_reopening.get("first_arrivals").unwrap() + turned_away,
+        "{at_reopening:?}"
+    );
+    let b = r.balance;
+    assert_eq!(b.arrived, b.completed + b.retrying + b.gone_for_now + b.given_up + b.in_flight, "{b:?}");
+    // Without being told, the same people give up at the holding page
+    // (the portal has room for them when they come back).
+    let untold = run(&told("0"), 0);
+    assert!(
+        untold.balance.given_up as f64 >= b.given_up as f64 + 0.9 * turned_away,
+        "{turned_away} {:?} {b:?}",
+        untold.balance
+    );
+}
+
+#[test]
+fn a_reminder_brings_back_those_gone_for_now_and_no_one_else() {
+    let reminded = |react: &str| {
+        with_waves(&format!("{{ to = \"gone_for_now\", react = {react}, at = \"02:00\", delay = \"1m\" }}"))
+            .replacen("return_delay = { dist = \"exponential\", mean = \"30m\" }", "return_delay = \"10h\"", 1)
+            .replacen("retries = 3", "retries = 0", 1)
+            .replacen("workers = 4\n", "workers = 1\n", 1)
+    };
+    assert!(reminded("1").contains("return_delay = \"10h\"") && reminded("1").contains("workers = 1\n"));
+    let r = run(&reminded("1"), 0);
+    let row_at = |r: &LaunchResult, t: f64| r.intervals.iter().find(|row| row.start == t).unwrap().clone();
+    // Everyone away at 02:00 comes back at 02:01, nobody else does (their
+    // own returns are ten hours off), and nobody comes twice.
+    let away = row_at(&r, 6900.0).get("gone_for_now").unwrap();
+    assert!(away > 100.0, "{away}");
+    let after = row_at(&r, 7200.0);
+    assert_eq!(after.get("visits_started").unwrap(), after.get("first_arrivals").unwrap() + away, "{after:?}");
+    let b = r.balance;
+    assert_eq!(b.arrived, b.completed + b.retrying + b.gone_for_now + b.given_up + b.in_flight, "{b:?}");
+    // Nobody reacts: only newcomers start visits then.
+    let quiet = run(&reminded("0"), 0);
+    let after = row_at(&quiet, 7200.0);
+    assert_eq!(after.get("visits_started").unwrap(), after.get("first_arrivals").unwrap());
+    // A reminder names no recipients, and the audience is one of two.
+    let err = parse_scenario(
+        "r.toml",
+        &with_waves("{ to = \"gone_for_now\", recipients = 5, react = 1, at = \"02:00\", delay = \"1m\" }"),
+    );
+    assert!(err.unwrap_err().to_string().contains("leave out `recipients`"));
+    let err = parse_scenario("r.toml", &with_waves("{ to = \"everyone\", react = 1, at = \"02:00\", delay = \"1m\" }"));
+    assert!(err.unwrap_err().to_string().contains("waves[1].to: is \"everyone\""));
+}
+
+#[test]
+fn people_in_the_portal_obey_littles_law_and_their_peak_is_reported() {
+    // Every visit is the same length: 5 s and 10 s of thinking between
+    // three steps, each answered in 1 ms at each of two tiers, straight
+    // from a portal with room to spare.
+    let text = portal(0, 40, "")
+        .replace("think = { dist = \"exponential\", mean = \"5s\" }", "think = \"5s\"")
+        .replace("think = { dist = \"exponential\", mean = \"10s\" }", "think = \"10s\"")
+        .replace("service = { dist = \"exponential\", mean = \"20ms\" }", "service = \"1ms\"")
+        .replace("service = { dist = \"exponential\", mean = \"50ms\" }", "service = \"1ms\"")
+        .replacen("[edge]\n", "[edge]\nlatency = \"0s\"\n", 1);
+    assert_eq!(text.matches("service = \"1ms\"").count(), 2);
+    let r = run(&text, 0);
+    assert_eq!(metric(&r, "applications"), column_sum(&r, "visits_started"), "every visit completes");
+    let visit = 5.0 + 10.0 + 3.0 * (0.001 + 0.001);
+    // L = λW over the day: the time integral of the people in the portal
+    // is the visits times their length.
+    let person_seconds: f64 =
+        r.intervals.iter().map(|row| row.get("in_portal_mean").unwrap() * (row.end - row.start)).sum();
+    let expected = column_sum(&r, "visits_started") * visit;
+    assert!((person_seconds / expected - 1.0).abs() < 1e-3, "{person_seconds} person-seconds, expected {expected}");
+    // Peaks bound the means and the end-of-interval counts, and the day's
+    // peak is the largest interval's.
+    for row in &r.intervals {
+        let peak = row.get("in_portal_peak").unwrap();
+        assert!(peak >= row.get("in_portal_mean").unwrap() && peak >= row.get("in_portal").unwrap(), "{row:?}");
+    }
+    let busiest = r.intervals.iter().map(|row| row.get("in_portal_peak").unwrap()).fold(0.0, f64::max);
+    assert_eq!(metric(&r, "peak_in_portal"), busiest);
+    assert!(busiest > 50.0, "{busiest}");
+}

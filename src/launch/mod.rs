@@ -28,6 +28,7 @@
 //! replication with that replication's streams, and hand the
 //! [`LaunchResult`]s to [`estimate`] and the exporters.
 
+mod access;
 mod edge;
 mod origin;
 mod results;
@@ -35,6 +36,7 @@ mod room;
 mod sim;
 pub mod verdicts;
 
+pub use access::AccessSchedule;
 pub use results::{
     ApplicantBalance, BinSeries, LaunchInterval, LaunchResult, LaunchSummary, RoomBalance, TierInterval,
 };
@@ -98,6 +100,8 @@ pub struct Category {
     pub applications_each: u32,
     /// When the first attempts happen.
     pub arrivals: Vec<ArrivalPart>,
+    /// Messages to the category's people who left and mean to come back.
+    pub reminders: Vec<Reminder>,
     /// Periods when the portal serves this category; outside them the
     /// category gets the "not yet open to you" page. Empty: always open.
     pub windows: Vec<(Seconds, Seconds)>,
@@ -145,6 +149,19 @@ pub enum ArrivalPart {
     },
 }
 
+/// A notification to the category's people gone for now: sent `at`, it
+/// brings each back with probability `react` after a delay drawn from
+/// `delay`, if that is sooner than they meant to come anyway.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reminder {
+    /// When the messages go out, in seconds.
+    pub at: Seconds,
+    /// Probability that someone gone for now comes back for it.
+    pub react: f64,
+    /// Reaction delay.
+    pub delay: TimeDistribution,
+}
+
 impl ArrivalPart {
     /// The most applicants this part brings: a wave's recipients, of whom
     /// only those who react come.
@@ -171,6 +188,12 @@ pub struct Behaviour {
     pub return_probability: f64,
     /// Delay before coming back.
     pub return_delay: TimeDistribution,
+    /// Probability that someone whose visit ended on the holding page (the
+    /// portal closed, or their window not open yet) comes back when it
+    /// opens for them, instead of after `return_delay`.
+    pub return_at_opening: f64,
+    /// Delay after the opening before such a person comes back.
+    pub opening_delay: TimeDistribution,
     /// Most visits (first included); after the last failure the applicant
     /// gives up for good.
     pub max_visits: u32,

@@ -18,7 +18,7 @@ pub struct LaunchInterval {
 
 impl LaunchInterval {
     /// Column names, with units, in order.
-    pub const COLUMNS: [&'static str; 43] = [
+    pub const COLUMNS: [&'static str; 45] = [
         "visits_started",
         "first_arrivals",
         "requests",
@@ -52,6 +52,8 @@ impl LaunchInterval {
         "wasted_work_share",
         "retrying",
         "in_portal",
+        "in_portal_mean",
+        "in_portal_peak",
         "in_waiting_room",
         "room_wait_mean_s",
         "room_wait_p50_s",

@@ -1,5 +1,6 @@
 //! One replication of a launch day: the event loop.
 
+use super::access::AccessSchedule;
 use super::edge::EdgeState;
 use super::origin::{TierMark, TierState};
 use super::results::{
@@ -38,8 +39,11 @@ pub enum LaunchError {
 enum Event {
     /// A first attempt from arrival part `part`.
     FirstArrival { part: u16 },
-    /// An applicant comes back for another visit.
-    Return { applicant: u32 },
+    /// An applicant comes back for another visit: the first `Return` of an
+    /// absence (the epoch it began with) wins, a reminder's or their own.
+    Return { applicant: u32, epoch: u32 },
+    /// Reminder `index` (of [`Sim::reminders`]) goes out.
+    Remind { index: u16 },
     /// An applicant starts (or retries) the current step.
     StepStart { applicant: u32, epoch: u32 },
     /// The client stops waiting for the current attempt.
@@ -93,6 +97,9 @@ const TIMEOUT_ARMED: u8 = 4;
 /// Sent back to the line by the session limit: the steps done again after
 /// that are the room's doing, not new demand.
 const RESUMED: u8 = 8;
+/// The last attempt ended on the holding page: the portal was closed, or
+/// not open to this person's category yet.
+const TURNED_AWAY: u8 = 16;
 
 /// One applicant: 20 bytes, so millions fit.
 #[derive(Debug, Clone, Copy)]
@@ -209,6 +216,10 @@ struct Sim<'a> {
     part_category: Vec<u8>,
     arrival_rngs: Vec<SimRng>,
     behaviour_rngs: Vec<SimRng>,
+    /// Every category's reminders as (category, reminder), with a stream
+    /// each for who reacts and when.
+    reminders: Vec<(usize, usize)>,
+    reminder_rngs: Vec<SimRng>,
     service_rngs: Vec<SimRng>,
     edge_rng: SimRng,
     room_rng: SimRng,
@@ -221,6 +232,8 @@ struct Sim<'a> {
     /// Contacts generated per minute by channel, for the contact center.
     minute_contacts: [Vec<u32>; 2],
     capacity_model: CapacityModel,
+    /// When each category is served, for people told to come back then.
+    access: AccessSchedule,
     /// The origin's capacity (requests per second) since the last
     /// interval end.
     capacity: TimeWeighted,
@@ -233,6 +246,11 @@ struct Sim<'a> {
     tier_rows: Vec<TierInterval>,
     worst_p95: f64,
     max_in_room: u64,
+    /// People in the portal (active or retrying) over time, for the
+    /// interval's mean; and the most at once in the interval and the day.
+    in_portal: TimeWeighted,
+    in_portal_peak: u64,
+    peak_in_portal: u64,
     /// Time in line of those let in since the last interval end, and over
     /// the day.
     room_wait: LogHistogram,
@@ -327,6 +345,21 @@ impl<'a> Sim<'a> {
                 .iter()
                 .map(|c| streams.stream(StreamKey::new(StreamPurpose::Behaviour, &c.name)))
                 .collect(),
+            reminders: day
+                .categories
+                .iter()
+                .enumerate()
+                .flat_map(|(c, category)| (0..category.reminders.len()).map(move |i| (c, i)))
+                .collect(),
+            reminder_rngs: day
+                .categories
+                .iter()
+                .flat_map(|c| {
+                    (0..c.reminders.len()).map(|i| {
+                        streams.stream(StreamKey::new(StreamPurpose::Behaviour, &format!("{}/reminder/{i}", c.name)))
+                    })
+                })
+                .collect(),
             service_rngs: day
                 .tiers
                 .iter()
@@ -341,6 +374,7 @@ impl<'a> Sim<'a> {
             bins: BinSeries::new(width, day.run.duration, verdicts::bin_count(day.run.duration, width)),
             minute_contacts: [vec![0; minutes], vec![0; minutes]],
             capacity_model,
+            access: AccessSchedule::new(day),
             capacity: TimeWeighted::new(0.0, capacity),
             capacity_binned: 0.0,
             interval_mark: (0.0, Counts::default()),
@@ -350,6 +384,9 @@ impl<'a> Sim<'a> {
             tier_rows: Vec::new(),
             worst_p95: f64::NAN,
             max_in_room: 0,
+            in_portal: TimeWeighted::new(0.0, 0.0),
+            in_portal_peak: 0,
+            peak_in_portal: 0,
             room_wait: LogHistogram::new(),
             room_wait_day: LogHistogram::new(),
             milestone_at: vec![f64::NAN; day.milestones.len()],
@@ -376,6 +413,12 @@ impl<'a> Sim<'a> {
         for (i, iv) in self.day.interventions.iter().enumerate() {
             if iv.at < end {
                 self.events.schedule(iv.at, Event::Intervention { index: i as u16 });
+            }
+        }
+        for (index, &(c, i)) in self.reminders.iter().enumerate() {
+            let at = self.day.categories[c].reminders[i].at;
+            if at < end {
+                self.events.schedule(at, Event::Remind { index: index as u16 });
             }
         }
         if let Some(room) = &self.room {
@@ -408,10 +451,14 @@ impl<'a> Sim<'a> {
             self.handled += 1;
             match event.event {
                 Event::FirstArrival { part } => self.first_arrival(usize::from(part)),
-                Event::Return { applicant } => {
-                    self.set_state(applicant, State::Active);
-                    self.start_visit(applicant);
+                Event::Return { applicant, epoch } => {
+                    let a = self.applicants[applicant as usize];
+                    if a.state == State::Away && a.epoch == epoch {
+                        self.set_state(applicant, State::Active);
+                        self.start_visit(applicant);
+                    }
                 }
+                Event::Remind { index } => self.remind(usize::from(index)),
                 Event::StepStart { applicant, epoch } => self.step_start(applicant, epoch),
                 Event::ClientTimeout { applicant, epoch } => self.client_timeout(applicant, epoch),
                 Event::StageDone { request } => self.stage_done(request),
@@ -450,9 +497,21 @@ impl<'a> Sim<'a> {
         self.states[a.state as usize] -= 1;
         self.states[state as usize] += 1;
         a.state = state;
+        if was_inside != state.in_portal() {
+            self.portal_count_changed();
+        }
         if was_inside && !state.in_portal() {
             self.admit_by_sessions();
         }
+    }
+
+    /// The number of people in the portal changed: its time average and
+    /// peaks follow.
+    fn portal_count_changed(&mut self) {
+        let inside = self.states[State::Active as usize] + self.states[State::Retrying as usize];
+        self.in_portal.set(self.events.now(), inside as f64);
+        self.in_portal_peak = self.in_portal_peak.max(inside);
+        self.peak_in_portal = self.peak_in_portal.max(inside);
     }
 
     // ----- applicants -------------------------------------------------
@@ -480,6 +539,9 @@ impl<'a> Sim<'a> {
         self.states[State::Active as usize] += 1;
         self.counts.n[C::FIRST] += 1;
         self.start_visit(id);
+        // Counted once the newcomer is where the visit put them (in the
+        // portal, or already in the waiting room's line).
+        self.portal_count_changed();
     }
 
     fn start_visit(&mut self, id: u32) {
@@ -681,6 +743,8 @@ impl<'a> Sim<'a> {
         }
         let b = self.bin();
         self.bins.answered[b] += 1;
+        let flags = &mut self.applicants[id as usize].flags;
+        *flags = if outcome == Outcome::Closed { *flags | TURNED_AWAY } else { *flags & !TURNED_AWAY };
         match outcome {
             Outcome::Ok | Outcome::WrongPerson => {
                 self.counts.n[C::OK] += 1;
@@ -710,6 +774,7 @@ impl<'a> Sim<'a> {
         if a.epoch != epoch || a.state != State::Active {
             return;
         }
+        self.applicants[id as usize].flags &= !TURNED_AWAY;
         self.counts.n[C::TIMEOUT] += u64::from(a.outstanding);
         let b = self.bin();
         self.bins.answered[b] += u32::from(a.outstanding);
@@ -785,7 +850,19 @@ impl<'a> Sim<'a> {
         let b = &self.day.categories[category].behaviour;
         let m = self.minute();
         let rng = &mut self.behaviour_rngs[category];
-        let comes_back = u32::from(a.visits) < b.max_visits && rng.random::<f64>() < b.return_probability;
+        let may_return = u32::from(a.visits) < b.max_visits;
+        // Turned away by the holding page: told when it opens, and some
+        // come back then rather than on their own clock.
+        let at_opening = if may_return
+            && a.flags & TURNED_AWAY != 0
+            && b.return_at_opening > 0.0
+            && rng.random::<f64>() < b.return_at_opening
+        {
+            self.access.next_opening(category, self.events.now())
+        } else {
+            None
+        };
+        let comes_back = may_return && (at_opening.is_some() || rng.random::<f64>() < b.return_probability);
         let (phone, social) = if comes_back {
             (b.phone_after_failure, b.social_after_failure)
         } else {
@@ -799,12 +876,37 @@ impl<'a> Sim<'a> {
             self.counts.n[C::SOCIAL] += 1;
             self.minute_contacts[1][m] += 1;
         }
-        if comes_back {
-            let delay = b.return_delay.sample(rng);
+        // A new epoch for the absence: a reminder's return and their own
+        // carry it, and the first to come wins.
+        let epoch = a.epoch + 1;
+        if let Some(open) = at_opening {
+            let at = open + b.opening_delay.sample(rng);
+            self.applicants[id as usize].epoch = epoch;
             self.set_state(id, State::Away);
-            self.events.schedule_in(delay, Event::Return { applicant: id });
+            self.events.schedule(at, Event::Return { applicant: id, epoch });
+        } else if comes_back {
+            let delay = b.return_delay.sample(rng);
+            self.applicants[id as usize].epoch = epoch;
+            self.set_state(id, State::Away);
+            self.events.schedule_in(delay, Event::Return { applicant: id, epoch });
         } else {
             self.set_state(id, State::GaveUp);
+        }
+    }
+
+    /// Reminder `index` reaches everyone of its category gone for now; those
+    /// who react come back after their delay, unless their own return
+    /// comes first.
+    fn remind(&mut self, index: usize) {
+        let (category, i) = self.reminders[index];
+        let reminder = &self.day.categories[category].reminders[i];
+        let rng = &mut self.reminder_rngs[index];
+        let now = self.events.now();
+        for (id, a) in self.applicants.iter().enumerate() {
+            if a.state == State::Away && usize::from(a.category) == category && rng.random::<f64>() < reminder.react {
+                let at = now + reminder.delay.sample(rng);
+                self.events.schedule(at, Event::Return { applicant: id as u32, epoch: a.epoch });
+            }
         }
     }
 
@@ -1117,6 +1219,8 @@ impl<'a> Sim<'a> {
         // No step reaching the origin leaves it unbounded: no figure.
         let capacity = Some(self.capacity.mean(at)).filter(|c| c.is_finite()).unwrap_or(f64::NAN);
         self.capacity.restart(at);
+        let in_portal_mean = self.in_portal.mean(at);
+        self.in_portal.restart(at);
         let s = &self.states;
         let values = [
             d(C::VISITS),
@@ -1152,6 +1256,8 @@ impl<'a> Sim<'a> {
             ratio(self.counts.wasted_work - mark.wasted_work, work),
             s[State::Retrying as usize] as f64,
             (s[State::Active as usize] + s[State::Retrying as usize]) as f64,
+            in_portal_mean,
+            self.in_portal_peak as f64,
             s[State::InRoom as usize] as f64,
             room_wait[0],
             room_wait[1],
@@ -1193,6 +1299,7 @@ impl<'a> Sim<'a> {
         }
         self.interval_mark = (at, self.counts);
         self.interval_index += 1;
+        self.in_portal_peak = self.states[State::Active as usize] + self.states[State::Retrying as usize];
     }
 
     fn finish(mut self) -> LaunchResult {
@@ -1214,6 +1321,7 @@ impl<'a> Sim<'a> {
         metrics.extend(verdicts::outage(day, &self.bins));
         metrics.extend(verdicts::applicants_done(day, &self.bins, n[C::FIRST]));
         metrics.push(("worst_p95_s".into(), self.worst_p95));
+        metrics.push(("peak_in_portal".into(), self.peak_in_portal as f64));
         metrics.push(("requests".into(), n[C::REQUESTS] as f64));
         metrics.push(("err_timeout".into(), n[C::TIMEOUT] as f64));
         metrics.push(("err_rejected".into(), n[C::REJECTED] as f64));

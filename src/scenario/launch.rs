@@ -9,7 +9,8 @@ use crate::dist::TimeDistribution;
 use crate::engine::RunLength;
 use crate::launch::{
     Action, Admission, ArrivalPart, Autoscale, Behaviour, Category, ContentClass, DEFAULT_MILESTONES, Edge,
-    Intervention, LaunchDay, MAX_MILESTONE, MAX_MILESTONES, MAX_STEPS, RetryDelay, Step, StepSet, Tier, WaitingRoom,
+    Intervention, LaunchDay, MAX_MILESTONE, MAX_MILESTONES, MAX_STEPS, Reminder, RetryDelay, Step, StepSet, Tier,
+    WaitingRoom,
 };
 use crate::units::{Seconds, format_duration, quote};
 use serde::Deserialize;
@@ -76,7 +77,8 @@ pub(crate) struct RawWeightPoint {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawWave {
-    pub recipients: i64,
+    pub to: Option<String>,
+    pub recipients: Option<i64>,
     pub react: f64,
     pub at: Clock,
     pub delay: Spanned<RawDist>,
@@ -100,6 +102,8 @@ pub(crate) struct RawBehaviour {
     pub tabs: Option<i64>,
     pub return_probability: f64,
     pub return_delay: Option<Spanned<RawDist>>,
+    pub return_at_opening: Option<f64>,
+    pub opening_delay: Option<Spanned<RawDist>>,
     pub max_visits: Option<i64>,
     pub phone_after_failure: Option<f64>,
     pub social_after_failure: Option<f64>,
@@ -633,11 +637,46 @@ impl Builder<'_> {
         // its curve, and its waves together reach each of them at most once.
         let arriving: u64 = arrivals.iter().map(ArrivalPart::people).sum();
         let mut unreached = size.saturating_sub(arriving);
+        let mut reminders = Vec::new();
         for (i, wave) in c.waves.iter().enumerate() {
             let r = wave.get_ref();
             let w_at = wave.span().start;
             let wpath = |key: &str| path(&format!("waves[{}].{key}", i + 1));
-            let recipients = int_range(r.recipients, 0, 4_000_000_000)
+            let react = probability(r.react).map_err(|m| self.map.error_on_line(w_at, &wpath("react"), m))?;
+            match r.to.as_deref() {
+                None | Some("new") => {}
+                Some("gone_for_now") => {
+                    if r.recipients.is_some() {
+                        return Err(self.map.error_on_line(
+                            w_at,
+                            &wpath("recipients"),
+                            "a wave to those gone for now reaches every one of them the moment it is sent; \
+                             leave out `recipients`",
+                        ));
+                    }
+                    reminders.push(Reminder {
+                        at: self.clock(r.at.0, w_at, &wpath("at"), "at")?,
+                        react,
+                        delay: self.dist(&r.delay, &wpath("delay"))?,
+                    });
+                    continue;
+                }
+                Some(other) => {
+                    return Err(self.map.error_on_line(
+                        w_at,
+                        &wpath("to"),
+                        format!(
+                            "is {}; a wave goes to \"new\" people (who would not have come without it; the \
+                             default) or to those \"gone_for_now\" (who left and mean to come back)",
+                            quote(other)
+                        ),
+                    ));
+                }
+            }
+            let recipients = r.recipients.ok_or_else(|| {
+                self.map.error_on_line(w_at, &wpath("recipients"), "a wave to new people needs `recipients`")
+            })?;
+            let recipients = int_range(recipients, 0, 4_000_000_000)
                 .map_err(|m| self.map.error_on_line(w_at, &wpath("recipients"), m))?
                 as u64;
             if recipients > unreached {
@@ -653,7 +692,6 @@ impl Builder<'_> {
                 ));
             }
             unreached -= recipients;
-            let react = probability(r.react).map_err(|m| self.map.error_on_line(w_at, &wpath("react"), m))?;
             arrivals.push(ArrivalPart::Wave {
                 recipients,
                 react,
@@ -698,7 +736,7 @@ impl Builder<'_> {
                 windows.push((from, to));
             }
         }
-        Ok(Category { name: c.name.clone(), size, applications_each, arrivals, windows, behaviour })
+        Ok(Category { name: c.name.clone(), size, applications_each, arrivals, reminders, windows, behaviour })
     }
 
     /// A daily curve: relative weights at clock times, turned into the
@@ -812,7 +850,14 @@ impl Builder<'_> {
             }
             None => TimeDistribution::deterministic(0.0).map_err(|e| err("return_delay", e.to_string()))?,
         };
+        let return_at_opening = prob("return_at_opening", b.return_at_opening)?;
+        let opening_delay = match &b.opening_delay {
+            Some(d) => self.dist(d, &path("opening_delay"))?,
+            None => TimeDistribution::deterministic(0.0).map_err(|e| err("opening_delay", e.to_string()))?,
+        };
         Ok(Behaviour {
+            return_at_opening,
+            opening_delay,
             timeout: self.dist(&b.timeout, &path("timeout"))?,
             retries: int_range(b.retries, 0, 255).map_err(|m| err("retries", m))? as u32,
             retry_delay,

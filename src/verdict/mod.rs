@@ -222,6 +222,15 @@ pub const LAUNCH: &[Verdict] = &[
     )),
     v(
         "portal",
+        "peak_in_portal",
+        "most people in the portal at once (active or retrying)",
+        Count,
+        Neither,
+        Relative(0.1),
+        "nobody came",
+    ),
+    v(
+        "portal",
         "wasted_work_share",
         "wasted work (share of origin work for clients who had left)",
         Share,
