@@ -665,9 +665,10 @@ fn milestones_out_of_range_or_order_are_refused_at_their_key() {
 
 #[test]
 fn every_verdict_a_launch_day_reports_is_defined_and_every_definition_is_reported() {
-    // A day with a room, a closure and a reopening emits every kind of
-    // verdict of the portal.
+    // A day with a room, a session limit, a closure and a reopening emits
+    // every kind of verdict of the portal.
     let extra = "[waiting_room]\nadmission_rate = \"5/s\"\npatience = { dist = \"exponential\", mean = \"20m\" }\n\
+                 [origin]\nmax_sessions = 500\n\
                  [[intervention]]\nat = \"01:00\"\naction = \"close_portal\"\n\
                  [[intervention]]\nat = \"01:30\"\naction = \"open_portal\"\n";
     let r = run(&portal(3, 4, extra), 0);
@@ -862,4 +863,22 @@ fn people_in_the_portal_obey_littles_law_and_their_peak_is_reported() {
     let busiest = r.intervals.iter().map(|row| row.get("in_portal_peak").unwrap()).fold(0.0, f64::max);
     assert_eq!(metric(&r, "peak_in_portal"), busiest);
     assert!(busiest > 50.0, "{busiest}");
+}
+
+#[test]
+fn a_portal_sized_in_concurrent_sessions_never_holds_more_and_turns_the_rest_away() {
+    let capped = portal(3, 4, "[origin]\nmax_sessions = 40\n");
+    let r = run(&capped, 0);
+    // Full at the opening crowd, never over.
+    assert_eq!(metric(&r, "peak_sessions"), 40.0);
+    let uncapped = run(&portal(3, 4, ""), 0);
+    assert!(metric(&uncapped, "peak_in_portal") > 100.0, "{}", metric(&uncapped, "peak_in_portal"));
+    assert!(uncapped.summary.get("peak_sessions").is_none(), "no limit, no sessions verdict");
+    // The people turned away got "too many users" (rejected) answers, and
+    // are all accounted for.
+    assert!(metric(&r, "err_rejected") > metric(&uncapped, "err_rejected") + 1000.0);
+    let b = r.balance;
+    assert_eq!(b.arrived, b.completed + b.retrying + b.gone_for_now + b.given_up + b.in_flight, "{b:?}");
+    let err = parse_scenario("s.toml", &portal(3, 4, "[origin]\nmax_sessions = 0\n")).unwrap_err().to_string();
+    assert!(err.contains("origin.max_sessions") && err.contains("1"), "{err}");
 }

@@ -63,6 +63,10 @@ pub struct LaunchDay {
     /// error (a gateway timeout), checked as the request moves between
     /// tiers. `None`: no limit.
     pub origin_timeout: Option<Seconds>,
+    /// Most concurrent sessions the portal serves (its capacity stated in
+    /// concurrent users); beyond it a visit's first origin request gets a
+    /// "too many users" answer. None: no limit.
+    pub max_sessions: Option<u32>,
     /// An optional virtual waiting room in front of the portal.
     pub waiting_room: Option<WaitingRoom>,
     /// Changes at given times, in time order.

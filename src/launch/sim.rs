@@ -100,6 +100,9 @@ const RESUMED: u8 = 8;
 /// The last attempt ended on the holding page: the portal was closed, or
 /// not open to this person's category yet.
 const TURNED_AWAY: u8 = 16;
+/// Holds one of the portal's sessions (`max_sessions`): from the first
+/// request of a visit the origin let in until the person leaves the portal.
+const IN_SESSION: u8 = 32;
 
 /// One applicant: 20 bytes, so millions fit.
 #[derive(Debug, Clone, Copy)]
@@ -251,6 +254,9 @@ struct Sim<'a> {
     in_portal: TimeWeighted,
     in_portal_peak: u64,
     peak_in_portal: u64,
+    /// Sessions held, and the most at once, when the portal has a limit.
+    sessions: u64,
+    peak_sessions: u64,
     /// Time in line of those let in since the last interval end, and over
     /// the day.
     room_wait: LogHistogram,
@@ -387,6 +393,8 @@ impl<'a> Sim<'a> {
             in_portal: TimeWeighted::new(0.0, 0.0),
             in_portal_peak: 0,
             peak_in_portal: 0,
+            sessions: 0,
+            peak_sessions: 0,
             room_wait: LogHistogram::new(),
             room_wait_day: LogHistogram::new(),
             milestone_at: vec![f64::NAN; day.milestones.len()],
@@ -498,6 +506,10 @@ impl<'a> Sim<'a> {
         self.states[state as usize] += 1;
         a.state = state;
         if was_inside != state.in_portal() {
+            if a.flags & IN_SESSION != 0 {
+                a.flags &= !IN_SESSION;
+                self.sessions -= 1;
+            }
             self.portal_count_changed();
         }
         if was_inside && !state.in_portal() {
@@ -681,6 +693,18 @@ impl<'a> Sim<'a> {
                 cache_on_success = true;
             }
             ContentClass::Personal | ContentClass::Write => {}
+        }
+        // A portal sized in concurrent sessions answers "too many users"
+        // to anyone without one while it is full.
+        if let Some(cap) = self.day.max_sessions
+            && a.flags & IN_SESSION == 0
+        {
+            if self.sessions >= u64::from(cap) {
+                return self.respond(id, a.epoch, Outcome::Rejected, step, self.day.edge.latency);
+            }
+            self.applicants[id as usize].flags |= IN_SESSION;
+            self.sessions += 1;
+            self.peak_sessions = self.peak_sessions.max(self.sessions);
         }
         let request = Request {
             applicant: id,
@@ -1322,6 +1346,9 @@ impl<'a> Sim<'a> {
         metrics.extend(verdicts::applicants_done(day, &self.bins, n[C::FIRST]));
         metrics.push(("worst_p95_s".into(), self.worst_p95));
         metrics.push(("peak_in_portal".into(), self.peak_in_portal as f64));
+        if self.day.max_sessions.is_some() {
+            metrics.push(("peak_sessions".into(), self.peak_sessions as f64));
+        }
         metrics.push(("requests".into(), n[C::REQUESTS] as f64));
         metrics.push(("err_timeout".into(), n[C::TIMEOUT] as f64));
         metrics.push(("err_rejected".into(), n[C::REJECTED] as f64));

@@ -183,6 +183,7 @@ pub(crate) struct RawAutoscale {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawOrigin {
     pub timeout: Option<Duration>,
+    pub max_sessions: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -302,6 +303,14 @@ impl Builder<'_> {
         }
         let edge = self.edge(raw.edge, &steps)?;
         let origin_timeout = raw.origin.and_then(|o| o.get_ref().timeout).map(|d| d.0);
+        let max_sessions = match raw.origin.and_then(|o| o.get_ref().max_sessions.map(|n| (o.span().start, n))) {
+            Some((at, n)) => Some(
+                int_range(n, 1, 1_000_000_000)
+                    .map_err(|m| self.map.error_at(at, "origin.max_sessions", "max_sessions", m))?
+                    as u32,
+            ),
+            None => None,
+        };
         let waiting_room = raw.waiting_room.map(|r| self.waiting_room(r)).transpose()?;
         let category_names: Vec<&str> = categories.iter().map(|c: &Category| c.name.as_str()).collect();
         let mut interventions = Vec::with_capacity(raw.interventions.len());
@@ -328,6 +337,7 @@ impl Builder<'_> {
             edge,
             tiers,
             origin_timeout,
+            max_sessions,
             waiting_room,
             interventions,
             report_times,

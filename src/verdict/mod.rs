@@ -231,6 +231,15 @@ pub const LAUNCH: &[Verdict] = &[
     ),
     v(
         "portal",
+        "peak_sessions",
+        "most sessions the portal held at once (of its max_sessions)",
+        Count,
+        Neither,
+        Relative(0.1),
+        "no sessions",
+    ),
+    v(
+        "portal",
         "wasted_work_share",
         "wasted work (share of origin work for clients who had left)",
         Share,
