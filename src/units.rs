@@ -163,11 +163,12 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parses `YYYY-MM-DD`: exactly four, two and two digits, so that a
-    /// date reads one way only (`2020-3-25` is refused rather than guessed).
+    /// Parses `YYYY-MM-DD`: exactly four, two and two digits and nothing
+    /// around them, so that a date reads one way only (`2020-3-25` is
+    /// refused rather than guessed).
     pub fn parse(text: &str) -> Result<Date, String> {
         let bad = || format!("expected a date as YYYY-MM-DD, e.g. \"2020-04-01\"; got {}", quote(text));
-        let mut parts = text.trim().split('-');
+        let mut parts = text.split('-');
         let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
         };
@@ -418,7 +419,16 @@ mod tests {
         assert_eq!(Date::parse("1970-01-01").unwrap().days_since_epoch(), 0);
         assert!(Date::parse("2021-02-29").is_err());
         assert!(Date::parse("2020-13-01").is_err());
-        for loose in ["2020-3-25", "2020-03-5", "99-03-25", "+202-03-25", "2020-03-025", "2020-0x-01"] {
+        for loose in [
+            "2020-3-25",
+            "2020-03-5",
+            "99-03-25",
+            "+202-03-25",
+            "2020-03-025",
+            "2020-0x-01",
+            " 2019-04-01",
+            "2019-04-01 ",
+        ] {
             let e = Date::parse(loose).unwrap_err();
             assert!(e.starts_with("expected a date as YYYY-MM-DD"), "{loose}: {e}");
         }
