@@ -113,7 +113,9 @@ const MIN_LABEL_WIDTH: usize = 20;
 /// blocks that each fit [`WIDTH`] beside the label and the baseline column;
 /// a scenario too wide to share a block gets one of its own.
 fn blocks(baseline: usize, others: &[usize]) -> Vec<std::ops::Range<usize>> {
-    let room = WIDTH - 2 - MIN_LABEL_WIDTH - (baseline + 2);
+    // A baseline column wider than the line leaves no room: one scenario
+    // per block, never an arithmetic underflow.
+    let room = WIDTH.saturating_sub(2 + MIN_LABEL_WIDTH + baseline + 2);
     let mut blocks = Vec::new();
     let (mut start, mut used) = (0, 0);
     for (k, w) in others.iter().enumerate() {
@@ -256,6 +258,7 @@ mod tests {
         assert_eq!(blocks(20, &[30, 30, 10]), vec![0..1, 1..3]);
         // Too wide to share: alone, never dropped.
         assert_eq!(blocks(20, &[90, 5]), vec![0..1, 1..2]);
+        assert_eq!(blocks(120, &[5, 5]), vec![0..1, 1..2], "a baseline wider than the line");
         assert!(blocks(20, &[]).is_empty());
     }
 
