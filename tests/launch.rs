@@ -51,7 +51,7 @@ action = "open_portal"
             let r = run(&text, replication);
             let b = r.balance;
             assert!(b.arrived > 10_000, "{b:?}");
-            assert_eq!(b.arrived, b.completed + b.retrying + b.gone_for_now + b.given_up + b.in_flight, "{b:?}");
+            assert_eq!(b.arrived, b.accounted(), "{b:?}");
             // The states are kept apart from the counters: one application
             // per person, so those done are the applications completed.
             assert_eq!(b.completed as f64, metric(&r, "applications"), "{b:?}");
@@ -670,7 +670,10 @@ fn every_verdict_a_launch_day_reports_is_defined_and_every_definition_is_reporte
     let extra = "[waiting_room]\nadmission_rate = \"5/s\"\npatience = { dist = \"exponential\", mean = \"20m\" }\n\
                  [origin]\nmax_sessions = 500\n\
                  [[intervention]]\nat = \"01:00\"\naction = \"close_portal\"\n\
-                 [[intervention]]\nat = \"01:30\"\naction = \"open_portal\"\n";
+                 [[intervention]]\nat = \"01:30\"\naction = \"open_portal\"\n\
+                 [stock]\nitems = 2000\n\
+                 [[edge_filter]]\nname = \"waf\"\nblocks_hostile = 0.5\nblocks_people = 0.01\n\
+                 [[hostile]]\nname = \"bots\"\nhits = \"app\"\nrate = \"1/s\"\nwork = \"10ms\"\ntakes_items = 1\n";
     let r = run(&portal(3, 4, extra), 0);
     // Tallies that describe the run rather than judge it.
     let tallies = [
@@ -789,7 +792,7 @@ fn people_turned_away_by_a_closure_come_back_when_it_reopens_and_none_is_lost() 
         "{at_reopening:?}"
     );
     let b = r.balance;
-    assert_eq!(b.arrived, b.completed + b.retrying + b.gone_for_now + b.given_up + b.in_flight, "{b:?}");
+    assert_eq!(b.arrived, b.accounted(), "{b:?}");
     // Without being told, the same people give up at the holding page
     // (the portal has room for them when they come back).
     let untold = run(&told("0"), 0);
@@ -818,7 +821,7 @@ fn a_reminder_brings_back_those_gone_for_now_and_no_one_else() {
     let after = row_at(&r, 7200.0);
     assert_eq!(after.get("visits_started").unwrap(), after.get("first_arrivals").unwrap() + away, "{after:?}");
     let b = r.balance;
-    assert_eq!(b.arrived, b.completed + b.retrying + b.gone_for_now + b.given_up + b.in_flight, "{b:?}");
+    assert_eq!(b.arrived, b.accounted(), "{b:?}");
     // Nobody reacts: only newcomers start visits then.
     let quiet = run(&reminded("0"), 0);
     let after = row_at(&quiet, 7200.0);
@@ -878,7 +881,7 @@ fn a_portal_sized_in_concurrent_sessions_never_holds_more_and_turns_the_rest_awa
     // are all accounted for.
     assert!(metric(&r, "err_rejected") > metric(&uncapped, "err_rejected") + 1000.0);
     let b = r.balance;
-    assert_eq!(b.arrived, b.completed + b.retrying + b.gone_for_now + b.given_up + b.in_flight, "{b:?}");
+    assert_eq!(b.arrived, b.accounted(), "{b:?}");
     let err = parse_scenario("s.toml", &portal(3, 4, "[origin]\nmax_sessions = 0\n")).unwrap_err().to_string();
     assert!(err.contains("origin.max_sessions") && err.contains("1"), "{err}");
 }

@@ -23,6 +23,7 @@ mod rng;
 
 pub use marks::{Mark, ObservationMarks};
 pub use queue::{EventQueue, Scheduled};
+pub(crate) use rng::splitmix64;
 pub use rng::{RngStreams, SimRng, StreamKey, StreamPurpose};
 
 use crate::units::Seconds;

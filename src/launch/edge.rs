@@ -58,6 +58,11 @@ impl EdgeState {
         (self.capacity * self.burst).max(1.0)
     }
 
+    /// Requests per second the edge serves now.
+    pub fn capacity(&self) -> f64 {
+        self.capacity
+    }
+
     /// Sets the capacity (an intervention).
     pub fn set_capacity(&mut self, now: Seconds, capacity: f64) {
         self.refill(now);

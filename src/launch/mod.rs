@@ -82,6 +82,71 @@ pub struct LaunchDay {
     /// The phone line and social channels that receive the people the
     /// portal failed, if the scenario models them.
     pub contact_center: Option<crate::contact::ContactCenter>,
+    /// Traffic that is not applicants: floods and bots.
+    pub hostile: Vec<HostileSource>,
+    /// Rules at the edge that block hostile traffic, and some people too.
+    pub filters: Vec<EdgeFilter>,
+    /// Scarce items (tickets, appointment slots) that completing an
+    /// application takes, if the day sells out.
+    pub stock: Option<Stock>,
+}
+
+/// Traffic that is not applicants: a flood (DDoS) or bots, arriving as a
+/// Poisson stream along a rate profile.
+///
+/// A flood at the edge is counted per second, not request by request:
+/// billions of requests a day would otherwise be billions of events, and
+/// the edge only needs how many arrive each second to share its capacity
+/// among them and the applicants. Traffic aimed at a tier passes the edge
+/// one request at a time and takes a worker there like any request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostileSource {
+    /// Name used in output and to key random streams.
+    pub name: String,
+    /// Requests per second over the day.
+    pub rate: crate::arrivals::RateProfile,
+    /// The layer it hits.
+    pub target: HostileTarget,
+    /// Work one request costs at its tier (for a tier target).
+    pub work: Option<TimeDistribution>,
+    /// Mean scarce items one request served at its tier takes from the
+    /// stock (bots buying tickets); 0 for a flood.
+    pub takes_items: f64,
+}
+
+/// The layer hostile traffic hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostileTarget {
+    /// The CDN edge: it uses edge capacity and goes no further.
+    Edge,
+    /// An origin tier (index into [`LaunchDay::tiers`]), reached through the
+    /// edge and past its cache.
+    Tier(usize),
+}
+
+/// A filtering rule at the edge (a WAF rule, a geoblock, a bot check): it
+/// blocks a share of hostile requests, and a share of the people, who are
+/// blocked on every request while it is on (their address or country is
+/// what the rule matches, so a retry does not help).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeFilter {
+    /// Name used by interventions and in output.
+    pub name: String,
+    /// Share of hostile requests it blocks.
+    pub blocks_hostile: f64,
+    /// Share of people it blocks.
+    pub blocks_people: f64,
+    /// Whether it is on at time zero.
+    pub active: bool,
+}
+
+/// A stock of scarce items that completing an application takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stock {
+    /// Items at time zero.
+    pub items: u64,
+    /// Items one application takes (tickets per order).
+    pub per_application: u32,
 }
 
 /// Milestones of a scenario that names none.
@@ -414,6 +479,13 @@ pub enum Action {
     OpenCategory(usize),
     /// Close a category's access regardless of its windows.
     CloseCategory(usize),
+    /// Switch an edge filter (index into [`LaunchDay::filters`]) on or off.
+    Filter {
+        /// Filter index.
+        filter: usize,
+        /// On (true) or off.
+        active: bool,
+    },
 }
 
 /// A set of journey steps, as bits over step indices: a cache rule matches
@@ -422,6 +494,9 @@ pub type StepSet = u64;
 
 /// Most steps in a journey.
 pub const MAX_STEPS: usize = 64;
+
+/// Most items one hostile request may take from a stock on average.
+pub const MAX_ITEMS_PER_REQUEST: f64 = 1000.0;
 
 impl LaunchDay {
     /// People who may arrive during a replication (every arrival part).
@@ -496,6 +571,37 @@ impl LaunchDay {
         }
         if self.max_applicants() > u64::from(u32::MAX - 1) {
             return Err(format!("{} applicants exceed the limit of {}", self.max_applicants(), u32::MAX - 1));
+        }
+        for source in &self.hostile {
+            if let HostileTarget::Tier(t) = source.target
+                && (t >= self.tiers.len() || source.work.is_none())
+            {
+                return Err(format!("hostile source {}: a tier target needs a known tier and `work`", source.name));
+            }
+            if !(source.takes_items >= 0.0 && source.takes_items <= MAX_ITEMS_PER_REQUEST) {
+                return Err(format!(
+                    "hostile source {}: takes_items must be from 0 to {MAX_ITEMS_PER_REQUEST}",
+                    source.name
+                ));
+            }
+        }
+        if self.hostile.len() > 255 || self.filters.len() > 64 {
+            return Err("at most 255 hostile sources and 64 edge filters".into());
+        }
+        for f in &self.filters {
+            if !(0.0..=1.0).contains(&f.blocks_hostile) || !(0.0..=1.0).contains(&f.blocks_people) {
+                return Err(format!("edge filter {}: blocked shares must be from 0 to 1", f.name));
+            }
+        }
+        if self.stock.is_some_and(|s| s.per_application == 0) {
+            return Err("a stock needs at least 1 item per application".into());
+        }
+        for iv in &self.interventions {
+            if let Action::Filter { filter, .. } = iv.action
+                && filter >= self.filters.len()
+            {
+                return Err(format!("intervention {}: no such edge filter", iv.label));
+            }
         }
         if self.interventions.windows(2).any(|w| w[1].at < w[0].at) {
             return Err("interventions must be in time order".into());

@@ -18,7 +18,7 @@ pub struct LaunchInterval {
 
 impl LaunchInterval {
     /// Column names, with units, in order.
-    pub const COLUMNS: [&'static str; 45] = [
+    pub const COLUMNS: [&'static str; 55] = [
         "visits_started",
         "first_arrivals",
         "requests",
@@ -64,6 +64,16 @@ impl LaunchInterval {
         "given_up",
         "contacts_phone",
         "contacts_social",
+        "err_blocked",
+        "people_blocked",
+        "hostile_requests",
+        "hostile_blocked",
+        "hostile_served",
+        "hostile_dropped",
+        "items_left",
+        "items_to_people",
+        "items_to_bots",
+        "turned_away_sold_out",
     ];
 
     /// The value of column `name`.
@@ -137,8 +147,18 @@ pub struct ApplicantBalance {
     pub gone_for_now: u64,
     /// Left for good.
     pub given_up: u64,
+    /// Turned away because the stock sold out.
+    pub sold_out: u64,
     /// In the portal (thinking or waiting for a response) or in the room.
     pub in_flight: u64,
+}
+
+impl ApplicantBalance {
+    /// Everyone in some state at the end: equal to `arrived` when nobody
+    /// was lost or counted twice.
+    pub fn accounted(&self) -> u64 {
+        self.completed + self.retrying + self.gone_for_now + self.given_up + self.sold_out + self.in_flight
+    }
 }
 
 /// Entries into the waiting room's line by how they ended: every entry

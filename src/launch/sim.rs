@@ -8,13 +8,14 @@ use super::results::{
 };
 use super::room::{RoomEntry, RoomState};
 use super::verdicts::{self, CapacityModel};
-use super::{Action, Admission, ArrivalPart, ContentClass, LaunchDay, RetryDelay};
+use super::{Action, Admission, ArrivalPart, ContentClass, HostileTarget, LaunchDay, RetryDelay};
 use crate::arrivals::{ArrivalGenerator, ArrivalProcess};
+use crate::engine::splitmix64;
 use crate::engine::{EventQueue, Mark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose};
 use crate::stats::{LogHistogram, TimeWeighted, ratio};
 use crate::units::Seconds;
 use rand::RngExt;
-use rand_distr::{Binomial, Distribution};
+use rand_distr::{Binomial, Distribution, Poisson};
 
 /// Why a replication could not run.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -62,6 +63,10 @@ enum Event {
     WorkersReady { tier: u16, workers: u32 },
     /// A scheduled intervention.
     Intervention { index: u16 },
+    /// A request of hostile source `source` aimed at a tier.
+    Hostile { source: u8 },
+    /// The edge counts the second's flood and shares its capacity.
+    EdgeSecond,
 }
 
 /// Where an applicant is. Every applicant is in exactly one state.
@@ -80,6 +85,8 @@ enum State {
     Done = 4,
     /// Left for good.
     GaveUp = 5,
+    /// Turned away because the stock sold out.
+    SoldOut = 6,
 }
 
 impl State {
@@ -89,7 +96,7 @@ impl State {
     }
 }
 
-const STATES: usize = 6;
+const STATES: usize = 7;
 const EXPOSED: u8 = 1;
 const VIEWER: u8 = 2;
 /// The current attempt's client timeout is scheduled.
@@ -103,6 +110,8 @@ const TURNED_AWAY: u8 = 16;
 /// Holds one of the portal's sessions (`max_sessions`): from the first
 /// request of a visit the origin let in until the person leaves the portal.
 const IN_SESSION: u8 = 32;
+/// An edge filter has blocked this person at least once.
+const BLOCKED: u8 = 128;
 
 /// One applicant: 20 bytes, so millions fit.
 #[derive(Debug, Clone, Copy)]
@@ -140,6 +149,8 @@ struct Request {
     hop: u8,
     /// Store the response in the personal-page cache.
     cache_on_success: bool,
+    /// 0 for a person's request; k + 1 for hostile source k's.
+    hostile: u8,
 }
 
 /// How a request ended, from the client's side.
@@ -153,6 +164,10 @@ enum Outcome {
     ServerTimeout,
     EdgeError,
     Closed,
+    /// An edge filter blocked the person.
+    Blocked,
+    /// The stock is gone: a page saying so, and the person leaves.
+    SoldOut,
 }
 
 /// Cumulative counters, indexed by [`C`].
@@ -198,7 +213,25 @@ impl C {
     /// People shown someone else's personal page, counted once, when they
     /// first saw one.
     const VIEWERS: usize = 22;
-    const N: usize = 23;
+    /// People's requests an edge filter blocked.
+    const BLOCKED: usize = 23;
+    /// People an edge filter blocked, counted once, when it first happened.
+    const PEOPLE_BLOCKED: usize = 24;
+    /// Hostile requests that arrived at their layer.
+    const HOSTILE: usize = 25;
+    /// Of those, blocked by an edge filter.
+    const HOSTILE_BLOCKED: usize = 26;
+    /// Of those, served (by the edge, or by their tier).
+    const HOSTILE_SERVED: usize = 27;
+    /// Of those, refused for want of capacity (edge, tier queue, timeouts).
+    const HOSTILE_DROPPED: usize = 28;
+    /// Items applications took from the stock.
+    const ITEMS_PEOPLE: usize = 29;
+    /// Items hostile requests took from the stock.
+    const ITEMS_BOTS: usize = 30;
+    /// People turned away because the stock sold out.
+    const SOLD_OUT: usize = 31;
+    const N: usize = 32;
 }
 
 struct Sim<'a> {
@@ -267,6 +300,24 @@ struct Sim<'a> {
     next_milestone: usize,
     handled: u64,
     max_events: u64,
+    /// Hostile traffic: a request generator (tier targets), a stream for
+    /// arrivals and blocking, and one for the work a request costs.
+    hostile_generators: Vec<ArrivalGenerator>,
+    hostile_rngs: Vec<SimRng>,
+    hostile_work_rngs: Vec<SimRng>,
+    /// Edge filters on now, and the salt that decides whom each blocks.
+    filter_on: Vec<bool>,
+    filter_salt: Vec<u64>,
+    /// Share of the requests arriving at the edge this second that it can
+    /// take while a flood competes for it (1 without one).
+    edge_share: f64,
+    /// Requests that reached the edge's capacity in this second and the last.
+    edge_arrivals: u64,
+    edge_arrivals_before: u64,
+    contention_rng: SimRng,
+    /// Items left, when the day has a stock; and when it ran out.
+    items_left: u64,
+    sold_out_at: Seconds,
 }
 
 /// Runs one replication of `day` with the random streams `streams`.
@@ -330,6 +381,10 @@ impl<'a> Sim<'a> {
         let width = verdicts::bin_width(day.run.duration);
         let capacity_model = CapacityModel::new(day);
         let capacity = capacity_model.capacity(|t| day.tiers[t].workers);
+        let hostile_stream = |purpose, source: &super::HostileSource| {
+            streams.stream(StreamKey::new(purpose, &format!("hostile/{}", source.name)))
+        };
+        let mut filter_rng = streams.stream(StreamKey::new(StreamPurpose::Routing, "edge-filters"));
         Sim {
             day,
             replication: streams.replication(),
@@ -401,6 +456,21 @@ impl<'a> Sim<'a> {
             next_milestone: 0,
             handled: 0,
             max_events: u64::MAX,
+            hostile_generators: day
+                .hostile
+                .iter()
+                .map(|h| ArrivalProcess::Profile(h.rate.clone()).generator())
+                .collect(),
+            hostile_rngs: day.hostile.iter().map(|h| hostile_stream(StreamPurpose::Arrivals, h)).collect(),
+            hostile_work_rngs: day.hostile.iter().map(|h| hostile_stream(StreamPurpose::Service, h)).collect(),
+            filter_on: day.filters.iter().map(|f| f.active).collect(),
+            filter_salt: day.filters.iter().map(|_| filter_rng.random()).collect(),
+            edge_share: 1.0,
+            edge_arrivals: 0,
+            edge_arrivals_before: 0,
+            contention_rng: streams.stream(StreamKey::new(StreamPurpose::Routing, "edge-contention")),
+            items_left: day.stock.map_or(u64::MAX, |s| s.items),
+            sold_out_at: f64::NAN,
         }
     }
 
@@ -428,6 +498,17 @@ impl<'a> Sim<'a> {
             if at < end {
                 self.events.schedule(at, Event::Remind { index: index as u16 });
             }
+        }
+        for (source, h) in self.day.hostile.iter().enumerate() {
+            if matches!(h.target, HostileTarget::Tier(_))
+                && let Some(t) = self.hostile_generators[source].next_after(0.0, &mut self.hostile_rngs[source])
+                && t < end
+            {
+                self.events.schedule(t, Event::Hostile { source: source as u8 });
+            }
+        }
+        if self.day.hostile.iter().any(|h| h.target == HostileTarget::Edge) {
+            self.events.schedule(0.0, Event::EdgeSecond);
         }
         if let Some(room) = &self.room {
             if !room.opened {
@@ -476,6 +557,8 @@ impl<'a> Sim<'a> {
                 Event::Autoscale { tier } => self.autoscale(usize::from(tier)),
                 Event::WorkersReady { tier, workers } => self.workers_ready(usize::from(tier), workers),
                 Event::Intervention { index } => self.intervene(usize::from(index)),
+                Event::Hostile { source } => self.hostile_arrival(usize::from(source)),
+                Event::EdgeSecond => self.edge_second(),
             }
         }
     }
@@ -640,6 +723,9 @@ impl<'a> Sim<'a> {
     /// the same behaviour, with far fewer dead events in the queue.
     fn arm_timeout(&mut self, r: u32) {
         let req = self.requests[r as usize];
+        if req.hostile != 0 {
+            return; // hostile clients never give up on a request
+        }
         let a = &mut self.applicants[req.applicant as usize];
         if a.epoch == req.epoch && a.state == State::Active && a.flags & TIMEOUT_ARMED == 0 {
             a.flags |= TIMEOUT_ARMED;
@@ -666,8 +752,14 @@ impl<'a> Sim<'a> {
         if !self.portal_open || !self.category_open(usize::from(a.category)) {
             return self.respond(id, a.epoch, Outcome::Closed, step, self.day.edge.latency);
         }
-        if !self.edge.admit(now) {
+        if self.blocks_person(id) {
+            return self.respond(id, a.epoch, Outcome::Blocked, step, self.day.edge.latency);
+        }
+        if !self.edge_takes(now) {
             return self.respond(id, a.epoch, Outcome::EdgeError, step, self.day.edge.latency);
+        }
+        if self.sold_out() {
+            return self.respond(id, a.epoch, Outcome::SoldOut, step, self.day.edge.latency);
         }
         let mut cache_on_success = false;
         match spec.class {
@@ -716,6 +808,7 @@ impl<'a> Sim<'a> {
             step: a.step,
             hop: 0,
             cache_on_success,
+            hostile: 0,
         };
         let b = self.bin();
         self.counts.n[C::ORIGIN] += 1;
@@ -724,7 +817,12 @@ impl<'a> Sim<'a> {
             self.counts.n[C::NEW_DEMAND] += 1;
             self.bins.new_demand[b] += 1;
         }
-        let r = match self.free_requests.pop() {
+        let r = self.take_request_slot(request);
+        self.enter_tier(r);
+    }
+
+    fn take_request_slot(&mut self, request: Request) -> u32 {
+        match self.free_requests.pop() {
             Some(r) => {
                 self.requests[r as usize] = request;
                 r
@@ -733,8 +831,156 @@ impl<'a> Sim<'a> {
                 self.requests.push(request);
                 (self.requests.len() - 1) as u32
             }
+        }
+    }
+
+    /// Whether an edge filter on now blocks person `id`. A rule matches
+    /// what it sees of a person (an address, a country), so the same people
+    /// are blocked on every request while it is on.
+    fn blocks_person(&mut self, id: u32) -> bool {
+        let mut blocked = false;
+        for (f, filter) in self.day.filters.iter().enumerate() {
+            if self.filter_on[f] && filter.blocks_people > 0.0 {
+                let u = (splitmix64(self.filter_salt[f] ^ u64::from(id)) >> 11) as f64 / (1u64 << 53) as f64;
+                blocked |= u < filter.blocks_people;
+            }
+        }
+        if blocked && self.applicants[id as usize].flags & BLOCKED == 0 {
+            self.applicants[id as usize].flags |= BLOCKED;
+            self.counts.n[C::PEOPLE_BLOCKED] += 1;
+        }
+        blocked
+    }
+
+    /// Share of hostile requests the filters on now let through: each
+    /// filter blocks its share independently.
+    fn hostile_pass_share(&self) -> f64 {
+        self.day
+            .filters
+            .iter()
+            .zip(&self.filter_on)
+            .filter(|(_, on)| **on)
+            .map(|(f, _)| 1.0 - f.blocks_hostile)
+            .product()
+    }
+
+    /// Whether the edge takes a request arriving now: while a flood
+    /// competes for it, each request gets the second's fair share of its
+    /// capacity; then the token bucket decides.
+    fn edge_takes(&mut self, now: Seconds) -> bool {
+        self.edge_arrivals += 1;
+        if self.edge_share < 1.0 && self.contention_rng.random::<f64>() >= self.edge_share {
+            return false;
+        }
+        self.edge.admit(now)
+    }
+
+    /// Whether the stock cannot fill another application.
+    #[inline]
+    fn sold_out(&self) -> bool {
+        self.day.stock.is_some_and(|s| self.items_left < u64::from(s.per_application))
+    }
+
+    /// Takes up to `items` from the stock; returns how many it got.
+    fn take_items(&mut self, items: u64) -> u64 {
+        let taken = items.min(self.items_left);
+        self.items_left -= taken;
+        if self.sold_out() && self.sold_out_at.is_nan() {
+            self.sold_out_at = self.now();
+        }
+        taken
+    }
+
+    // ----- hostile traffic --------------------------------------------
+
+    /// A hostile request aimed at a tier reaches the edge: filtered, then
+    /// let through by the edge's capacity, then past the cache to its tier.
+    fn hostile_arrival(&mut self, source: usize) {
+        let now = self.now();
+        if let Some(t) = self.hostile_generators[source].next_after(now, &mut self.hostile_rngs[source])
+            && t < self.day.run.duration
+        {
+            self.events.schedule(t, Event::Hostile { source: source as u8 });
+        }
+        self.counts.n[C::HOSTILE] += 1;
+        let pass = self.hostile_pass_share();
+        if pass < 1.0 && self.hostile_rngs[source].random::<f64>() >= pass {
+            self.counts.n[C::HOSTILE_BLOCKED] += 1;
+            return;
+        }
+        if !self.edge_takes(now) {
+            self.counts.n[C::HOSTILE_DROPPED] += 1;
+            return;
+        }
+        let request = Request {
+            applicant: u32::MAX,
+            epoch: 0,
+            issued: now,
+            deadline: f64::INFINITY,
+            queued_at: now,
+            work: 0.0,
+            step: 0,
+            hop: 0,
+            cache_on_success: false,
+            hostile: source as u8 + 1,
         };
+        let r = self.take_request_slot(request);
         self.enter_tier(r);
+    }
+
+    /// The second from now at the edge: the flood's requests this second
+    /// (Poisson along each source's profile), those the filters block, and
+    /// the share of the edge's capacity left to each request that arrives,
+    /// estimated from the requests of the second before.
+    fn edge_second(&mut self) {
+        let now = self.now();
+        let pass = self.hostile_pass_share();
+        let mut through = 0u64;
+        for (source, h) in self.day.hostile.iter().enumerate() {
+            if h.target != HostileTarget::Edge {
+                continue;
+            }
+            let mean = h.rate.integral(now + 1.0) - h.rate.integral(now);
+            let rng = &mut self.hostile_rngs[source];
+            let offered = if mean > 0.0 { Poisson::new(mean).map_or(0.0, |p| p.sample(rng)) as u64 } else { 0 };
+            let passed =
+                if pass < 1.0 { Binomial::new(offered, pass).map_or(offered, |b| b.sample(rng)) } else { offered };
+            self.counts.n[C::HOSTILE] += offered;
+            self.counts.n[C::HOSTILE_BLOCKED] += offered - passed;
+            through += passed;
+        }
+        self.edge_arrivals_before = std::mem::replace(&mut self.edge_arrivals, 0);
+        let capacity = self.edge.capacity();
+        let offered = through as f64 + self.edge_arrivals_before as f64;
+        self.edge_share =
+            if through == 0 || capacity.is_infinite() || offered <= capacity { 1.0 } else { capacity / offered };
+        let served = if self.edge_share < 1.0 {
+            Binomial::new(through, self.edge_share).map_or(through, |b| b.sample(&mut self.contention_rng))
+        } else {
+            through
+        };
+        self.counts.n[C::HOSTILE_SERVED] += served;
+        self.counts.n[C::HOSTILE_DROPPED] += through - served;
+        if now + 1.0 < self.day.run.duration {
+            self.events.schedule(now + 1.0, Event::EdgeSecond);
+        }
+    }
+
+    /// A hostile request's work is over at its tier: served, or refused.
+    fn hostile_done(&mut self, req: Request, served: bool) {
+        if !served {
+            self.counts.n[C::HOSTILE_DROPPED] += 1;
+            return;
+        }
+        self.counts.n[C::HOSTILE_SERVED] += 1;
+        let source = usize::from(req.hostile - 1);
+        let mean = self.day.hostile[source].takes_items;
+        if mean > 0.0 && self.day.stock.is_some() {
+            let whole = mean.floor();
+            let extra = u64::from(self.hostile_work_rngs[source].random::<f64>() < mean - whole);
+            let taken = self.take_items(whole as u64 + extra);
+            self.counts.n[C::ITEMS_BOTS] += taken;
+        }
     }
 
     /// `viewer` was shown `owner`'s personal page.
@@ -779,6 +1025,16 @@ impl<'a> Sim<'a> {
             Outcome::ServerTimeout => self.counts.n[C::SERVER_TIMEOUT] += 1,
             Outcome::EdgeError => self.counts.n[C::EDGE] += 1,
             Outcome::Closed => self.counts.n[C::CLOSED] += 1,
+            Outcome::Blocked => self.counts.n[C::BLOCKED] += 1,
+            Outcome::SoldOut => {
+                // The page said so, and that is an answer: the portal worked.
+                self.counts.n[C::OK] += 1;
+                self.bins.ok[b] += 1;
+                self.applicants[id as usize].epoch += 1;
+                self.counts.n[C::SOLD_OUT] += 1;
+                self.set_state(id, State::SoldOut);
+                return;
+            }
         }
         if outcome == Outcome::Ok {
             self.applicants[id as usize].epoch += 1;
@@ -814,6 +1070,19 @@ impl<'a> Sim<'a> {
         let category = usize::from(a.category);
         let spec = &self.day.journey[step];
         let mut done = a.applications_done;
+        if spec.completes_application
+            && let Some(stock) = self.day.stock
+        {
+            let wanted = u64::from(stock.per_application);
+            if self.items_left < wanted {
+                // Sold out while the order was on its way.
+                self.counts.n[C::SOLD_OUT] += 1;
+                self.set_state(id, State::SoldOut);
+                return;
+            }
+            self.take_items(wanted);
+            self.counts.n[C::ITEMS_PEOPLE] += wanted;
+        }
         if spec.completes_application {
             done += 1;
             self.counts.n[C::APPLICATIONS] += 1;
@@ -1030,7 +1299,7 @@ impl<'a> Sim<'a> {
     fn enter_tier(&mut self, r: u32) {
         let now = self.now();
         let req = self.requests[r as usize];
-        let t = self.day.journey[usize::from(req.step)].route[usize::from(req.hop)];
+        let t = route_of(self.day, &req)[usize::from(req.hop)];
         let spec = &self.day.tiers[t];
         let tier = &mut self.tiers[t];
         tier.counts.arrivals += 1;
@@ -1054,8 +1323,17 @@ impl<'a> Sim<'a> {
         let tier = &mut self.tiers[t];
         let busy = tier.busy + 1;
         tier.set_busy(now, busy);
-        let service = self.day.tiers[t].service.sample(&mut self.service_rngs[t]) * tier.slowdown(busy);
-        self.counts.work += service;
+        let hostile = self.requests[r as usize].hostile;
+        let service = if hostile == 0 {
+            let service = self.day.tiers[t].service.sample(&mut self.service_rngs[t]) * tier.slowdown(busy);
+            self.counts.work += service;
+            service
+        } else {
+            let source = usize::from(hostile - 1);
+            let work =
+                self.day.hostile[source].work.as_ref().map_or(0.0, |w| w.sample(&mut self.hostile_work_rngs[source]));
+            work * tier.slowdown(busy)
+        };
         self.requests[r as usize].work += service;
         self.events.schedule_in(service, Event::StageDone { request: r });
         if now + service > self.requests[r as usize].deadline {
@@ -1066,7 +1344,7 @@ impl<'a> Sim<'a> {
     fn stage_done(&mut self, r: u32) {
         let now = self.now();
         let req = self.requests[r as usize];
-        let route = &self.day.journey[usize::from(req.step)].route;
+        let route = route_of(self.day, &req);
         let hop = usize::from(req.hop);
         self.tiers[route[hop]].counts.completed += 1;
         if self.day.origin_timeout.is_some_and(|limit| now - req.issued > limit) {
@@ -1077,6 +1355,12 @@ impl<'a> Sim<'a> {
         if hop + 1 < route.len() {
             self.requests[r as usize].hop += 1;
             self.enter_tier(r);
+            return;
+        }
+        if req.hostile != 0 {
+            self.free_requests.push(r);
+            self.hostile_done(req, true);
+            self.release_route(&req, route.len());
             return;
         }
         // Done: answer, then free the workers held along the route.
@@ -1092,7 +1376,7 @@ impl<'a> Sim<'a> {
         }
         self.free_requests.push(r);
         self.respond(req.applicant, req.epoch, Outcome::Ok, usize::from(req.step), now - req.issued);
-        self.release_route(usize::from(req.step), route.len());
+        self.release_route(&req, route.len());
     }
 
     /// Ends request `r` with an error; it holds the first `held` tiers of its
@@ -1101,13 +1385,18 @@ impl<'a> Sim<'a> {
         let now = self.now();
         let req = self.requests[r as usize];
         self.free_requests.push(r);
-        self.respond(req.applicant, req.epoch, outcome, usize::from(req.step), now - req.issued);
-        self.release_route(usize::from(req.step), held);
+        if req.hostile != 0 {
+            self.hostile_done(req, false);
+        } else {
+            self.respond(req.applicant, req.epoch, outcome, usize::from(req.step), now - req.issued);
+        }
+        self.release_route(&req, held);
     }
 
-    fn release_route(&mut self, step: usize, held: usize) {
+    fn release_route(&mut self, req: &Request, held: usize) {
+        let route = route_of(self.day, req);
         for hop in (0..held).rev() {
-            let t = self.day.journey[step].route[hop];
+            let t = route[hop];
             let now = self.now();
             let busy = self.tiers[t].busy - 1;
             self.tiers[t].set_busy(now, busy);
@@ -1189,6 +1478,7 @@ impl<'a> Sim<'a> {
             Action::EdgeCapacity(capacity) => self.edge.set_capacity(now, capacity),
             Action::OpenCategory(c) => self.category_override[c] = Some(true),
             Action::CloseCategory(c) => self.category_override[c] = Some(false),
+            Action::Filter { filter, active } => self.filter_on[filter] = active,
         }
     }
 
@@ -1223,7 +1513,13 @@ impl<'a> Sim<'a> {
     fn close_interval(&mut self, at: Seconds) {
         let (start, mark) = self.interval_mark;
         let d = |i: usize| (self.counts.n[i] - mark.n[i]) as f64;
-        let answered = d(C::OK) + d(C::TIMEOUT) + d(C::REJECTED) + d(C::SERVER_TIMEOUT) + d(C::EDGE) + d(C::CLOSED);
+        let answered = d(C::OK)
+            + d(C::TIMEOUT)
+            + d(C::REJECTED)
+            + d(C::SERVER_TIMEOUT)
+            + d(C::EDGE)
+            + d(C::CLOSED)
+            + d(C::BLOCKED);
         let mut latency = [f64::NAN; 9];
         let mut worst = f64::NAN;
         for (c, h) in self.latency.iter_mut().enumerate() {
@@ -1292,6 +1588,16 @@ impl<'a> Sim<'a> {
             s[State::GaveUp as usize] as f64,
             d(C::PHONE),
             d(C::SOCIAL),
+            d(C::BLOCKED),
+            d(C::PEOPLE_BLOCKED),
+            d(C::HOSTILE),
+            d(C::HOSTILE_BLOCKED),
+            d(C::HOSTILE_SERVED),
+            d(C::HOSTILE_DROPPED),
+            if self.day.stock.is_some() { self.items_left as f64 } else { f64::NAN },
+            d(C::ITEMS_PEOPLE),
+            d(C::ITEMS_BOTS),
+            d(C::SOLD_OUT),
         ];
         self.intervals.push(LaunchInterval { index: self.interval_index, start, end: at, values });
         for (t, tier) in self.tiers.iter_mut().enumerate() {
@@ -1340,7 +1646,13 @@ impl<'a> Sim<'a> {
         for (count, at) in day.milestones.iter().zip(&self.milestone_at) {
             metrics.push((format!("clock_of_application_{count}_s"), *at));
         }
-        let answered = n[C::OK] + n[C::TIMEOUT] + n[C::REJECTED] + n[C::SERVER_TIMEOUT] + n[C::EDGE] + n[C::CLOSED];
+        let answered = n[C::OK]
+            + n[C::TIMEOUT]
+            + n[C::REJECTED]
+            + n[C::SERVER_TIMEOUT]
+            + n[C::EDGE]
+            + n[C::CLOSED]
+            + n[C::BLOCKED];
         metrics.push(("availability".into(), ratio(n[C::OK] as f64, answered as f64)));
         metrics.extend(verdicts::outage(day, &self.bins));
         metrics.extend(verdicts::applicants_done(day, &self.bins, n[C::FIRST]));
@@ -1384,6 +1696,25 @@ impl<'a> Sim<'a> {
             metrics.push(("room_peak".into(), self.max_in_room as f64));
             metrics.push(("room_left".into(), n[C::ROOM_LEFT] as f64));
         }
+        if !day.filters.is_empty() {
+            metrics.push(("err_blocked".into(), n[C::BLOCKED] as f64));
+            metrics.push(("people_blocked".into(), n[C::PEOPLE_BLOCKED] as f64));
+        }
+        if !day.hostile.is_empty() {
+            metrics.push(("hostile_requests".into(), n[C::HOSTILE] as f64));
+            metrics.push(("hostile_blocked".into(), n[C::HOSTILE_BLOCKED] as f64));
+            metrics.push(("hostile_served".into(), n[C::HOSTILE_SERVED] as f64));
+            metrics.push(("hostile_dropped".into(), n[C::HOSTILE_DROPPED] as f64));
+            metrics.push(("all_requests".into(), (n[C::REQUESTS] + n[C::HOSTILE]) as f64));
+        }
+        if let Some(stock) = day.stock {
+            metrics.push(("items_to_people".into(), n[C::ITEMS_PEOPLE] as f64));
+            metrics.push(("items_to_bots".into(), n[C::ITEMS_BOTS] as f64));
+            metrics.push(("items_left".into(), self.items_left as f64));
+            metrics.push(("sold_out_at_s".into(), self.sold_out_at));
+            metrics.push(("people_sold_out".into(), n[C::SOLD_OUT] as f64));
+            debug_assert_eq!(n[C::ITEMS_PEOPLE] + n[C::ITEMS_BOTS] + self.items_left, stock.items);
+        }
         metrics.push(("contacts_phone".into(), n[C::PHONE] as f64));
         metrics.push(("contacts_social".into(), n[C::SOCIAL] as f64));
         let balance = ApplicantBalance {
@@ -1392,6 +1723,7 @@ impl<'a> Sim<'a> {
             retrying: s[State::Retrying as usize],
             gone_for_now: s[State::Away as usize],
             given_up: s[State::GaveUp as usize],
+            sold_out: s[State::SoldOut as usize],
             in_flight: s[State::Active as usize] + s[State::InRoom as usize],
         };
         LaunchResult {
@@ -1432,5 +1764,18 @@ impl<'a> Sim<'a> {
         if let Some(from) = closed_since {
             close(&mut self.bins, from, self.day.run.duration);
         }
+    }
+}
+
+/// The tiers request `req` calls, in order: its step's route, or a hostile
+/// source's one tier.
+#[inline]
+fn route_of<'d>(day: &'d LaunchDay, req: &Request) -> &'d [usize] {
+    if req.hostile == 0 {
+        return &day.journey[usize::from(req.step)].route;
+    }
+    match &day.hostile[usize::from(req.hostile - 1)].target {
+        HostileTarget::Tier(t) => std::slice::from_ref(t),
+        HostileTarget::Edge => &[],
     }
 }

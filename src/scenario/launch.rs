@@ -4,13 +4,14 @@
 
 use super::build::{Builder, int_in, int_range, new_name, probability};
 use super::error::{ScenarioError, ScenarioWarning};
-use super::raw::{Clock, Duration, Rate, RawDist};
+use super::raw::{Clock, Duration, Rate, RawDist, RawRatePoint};
+use crate::arrivals::{ProfileShape, RateProfile};
 use crate::dist::TimeDistribution;
 use crate::engine::RunLength;
 use crate::launch::{
-    Action, Admission, ArrivalPart, Autoscale, Behaviour, Category, ContentClass, DEFAULT_MILESTONES, Edge,
-    Intervention, LaunchDay, MAX_MILESTONE, MAX_MILESTONES, MAX_STEPS, Reminder, RetryDelay, Step, StepSet, Tier,
-    WaitingRoom,
+    Action, Admission, ArrivalPart, Autoscale, Behaviour, Category, ContentClass, DEFAULT_MILESTONES, Edge, EdgeFilter,
+    HostileSource, HostileTarget, Intervention, LaunchDay, MAX_ITEMS_PER_REQUEST, MAX_MILESTONE, MAX_MILESTONES,
+    MAX_STEPS, Reminder, RetryDelay, Step, StepSet, Stock, Tier, WaitingRoom,
 };
 use crate::units::{Seconds, format_duration, quote};
 use serde::Deserialize;
@@ -208,6 +209,36 @@ pub(crate) struct RawIntervention {
     pub sessions: Option<i64>,
     pub category: Option<String>,
     pub steps: Option<Vec<String>>,
+    pub filter: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHostile {
+    pub name: String,
+    pub hits: String,
+    pub rate: Option<Rate>,
+    #[serde(default)]
+    pub profile: Vec<Spanned<RawRatePoint>>,
+    pub shape: Option<String>,
+    pub work: Option<Spanned<RawDist>>,
+    pub takes_items: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEdgeFilter {
+    pub name: String,
+    pub blocks_hostile: f64,
+    pub blocks_people: Option<f64>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStock {
+    pub items: i64,
+    pub per_application: Option<i64>,
 }
 
 /// The launch-day sections as written.
@@ -222,8 +253,18 @@ pub(crate) struct RawLaunch<'r> {
     pub origin: Option<&'r Spanned<RawOrigin>>,
     pub waiting_room: Option<&'r Spanned<RawWaitingRoom>>,
     pub interventions: &'r [Spanned<RawIntervention>],
+    pub hostile: &'r [Spanned<RawHostile>],
+    pub filters: &'r [Spanned<RawEdgeFilter>],
+    pub stock: Option<&'r Spanned<RawStock>>,
     pub report_times: &'r [Clock],
     pub milestones: Option<&'r [toml::Value]>,
+}
+
+/// The names an intervention may refer to.
+struct Names<'n> {
+    tiers: &'n [&'n str],
+    categories: &'n [&'n str],
+    filters: &'n [&'n str],
 }
 
 /// The personal steps named in `names` as a step set; all personal steps
@@ -313,9 +354,50 @@ impl Builder<'_> {
         };
         let waiting_room = raw.waiting_room.map(|r| self.waiting_room(r)).transpose()?;
         let category_names: Vec<&str> = categories.iter().map(|c: &Category| c.name.as_str()).collect();
+        let mut hostile = Vec::with_capacity(raw.hostile.len());
+        for h in raw.hostile {
+            new_name(&h.get_ref().name, hostile.iter().map(|k: &HostileSource| k.name.as_str()), "hostile source")
+                .map_err(|m| {
+                    self.map.error_at(h.span().start, &format!("hostile[{}].name", h.get_ref().name), "name", m)
+                })?;
+            hostile.push(self.hostile(h, &tier_names, raw.stock.is_some())?);
+        }
+        if hostile.len() > 255 {
+            return Err(self.top("hostile", format!("at most 255 [[hostile]] sources; got {}", hostile.len())));
+        }
+        let mut filters = Vec::with_capacity(raw.filters.len());
+        for f in raw.filters {
+            let r = f.get_ref();
+            let path = |key: &str| format!("edge_filter[{}].{key}", r.name);
+            let err = |key: &str, m: String| self.map.error_at(f.span().start, &path(key), key, m);
+            new_name(&r.name, filters.iter().map(|k: &EdgeFilter| k.name.as_str()), "edge filter")
+                .map_err(|m| err("name", m))?;
+            filters.push(EdgeFilter {
+                name: r.name.clone(),
+                blocks_hostile: probability(r.blocks_hostile).map_err(|m| err("blocks_hostile", m))?,
+                blocks_people: probability(r.blocks_people.unwrap_or(0.0)).map_err(|m| err("blocks_people", m))?,
+                active: r.active.unwrap_or(true),
+            });
+        }
+        if filters.len() > 64 {
+            return Err(self.top("edge_filter", format!("at most 64 [[edge_filter]] rules; got {}", filters.len())));
+        }
+        let stock = match raw.stock {
+            None => None,
+            Some(st) => {
+                let r = st.get_ref();
+                let err = |key: &str, m: String| self.map.error_at(st.span().start, &format!("stock.{key}"), key, m);
+                let items = int_range(r.items, 0, 1_000_000_000_000).map_err(|m| err("items", m))? as u64;
+                let per_application =
+                    int_in(r.per_application, 1, 1, 1_000_000).map_err(|m| err("per_application", m))? as u32;
+                Some(Stock { items, per_application })
+            }
+        };
+        let filter_names: Vec<&str> = filters.iter().map(|f| f.name.as_str()).collect();
         let mut interventions = Vec::with_capacity(raw.interventions.len());
         for (i, iv) in raw.interventions.iter().enumerate() {
-            let built = self.intervention(iv, i, &tier_names, &category_names, &steps, waiting_room.is_some())?;
+            let names = Names { tiers: &tier_names, categories: &category_names, filters: &filter_names };
+            let built = self.intervention(iv, i, &names, &steps, waiting_room.is_some())?;
             if interventions.last().is_some_and(|prev: &Intervention| built.at < prev.at) {
                 return Err(self.map.error_at(
                     iv.span().start,
@@ -343,6 +425,9 @@ impl Builder<'_> {
             report_times,
             milestones: self.milestones(raw.milestones)?,
             contact_center: None,
+            hostile,
+            filters,
+            stock,
         };
         let applicants = day.max_applicants() as f64;
         let planned = applicants * PLANNED_BYTES_PER_APPLICANT;
@@ -428,6 +513,103 @@ impl Builder<'_> {
             }
         }
         warnings
+    }
+
+    /// A hostile source: its layer, its rate over the day, and what each
+    /// request costs and takes.
+    fn hostile(
+        &self,
+        spanned: &Spanned<RawHostile>,
+        tiers: &[&str],
+        has_stock: bool,
+    ) -> Result<HostileSource, ScenarioError> {
+        let at = spanned.span().start;
+        let h = spanned.get_ref();
+        let path = |key: &str| format!("hostile[{}].{key}", h.name);
+        let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
+        let target = if h.hits == "edge" {
+            HostileTarget::Edge
+        } else if let Some(t) = tiers.iter().position(|t| *t == h.hits) {
+            HostileTarget::Tier(t)
+        } else {
+            return Err(err(
+                "hits",
+                format!("{} is neither \"edge\" nor a tier; tiers: {}", quote(&h.hits), tiers.join(", ")),
+            ));
+        };
+        let shape = match h.shape.as_deref() {
+            None | Some("step") => ProfileShape::Step,
+            Some("linear") => ProfileShape::Linear,
+            Some(other) => {
+                return Err(err("shape", format!("{} is not a profile shape; allowed: step, linear", quote(other))));
+            }
+        };
+        let points = match (h.rate, h.profile.is_empty()) {
+            (Some(rate), true) => vec![(0.0, rate.0)],
+            (None, false) => {
+                let mut points: Vec<(Seconds, f64)> = Vec::with_capacity(h.profile.len());
+                for (n, point) in h.profile.iter().enumerate() {
+                    let key = path(&format!("profile[{}].at", n + 1));
+                    let t = self.clock(point.get_ref().at.0, point.span().start, &key, "at")?;
+                    if points.last().is_some_and(|(prev, _)| t <= *prev) {
+                        return Err(self.map.error_on_line(
+                            point.span().start,
+                            &key,
+                            "profile points must be in strictly increasing time order",
+                        ));
+                    }
+                    points.push((t, point.get_ref().rate.0));
+                }
+                points
+            }
+            _ => {
+                return Err(err(
+                    "rate",
+                    "give either `rate` (constant, e.g. \"20000/s\") or `profile = [{ at, rate }, ...]`, not both"
+                        .into(),
+                ));
+            }
+        };
+        let rate = RateProfile { points, shape };
+        // Hostile requests aimed at a tier are events, one each: bound them
+        // as first arrivals are bounded (an edge flood is counted per second).
+        let expected = rate.integral(self.duration());
+        if matches!(target, HostileTarget::Tier(_)) && expected > 1e10 {
+            return Err(err(
+                "rate",
+                format!(
+                    "would send {expected:.3e} requests to a tier in the run; at most 1e10 (aim a flood at the edge)"
+                ),
+            ));
+        }
+        let work = match (&h.work, target) {
+            (Some(w), HostileTarget::Tier(_)) => Some(self.dist(w, &path("work"))?),
+            (None, HostileTarget::Tier(_)) => {
+                return Err(err(
+                    "work",
+                    format!(
+                        "a source that hits tier {} needs `work`, the service time one request costs there",
+                        quote(&h.hits)
+                    ),
+                ));
+            }
+            (Some(_), HostileTarget::Edge) => {
+                return Err(err("work", "a flood at the edge costs edge capacity only; `work` is for a tier".into()));
+            }
+            (None, HostileTarget::Edge) => None,
+        };
+        let takes_items = h.takes_items.unwrap_or(0.0);
+        if !(0.0..=MAX_ITEMS_PER_REQUEST).contains(&takes_items) {
+            return Err(err(
+                "takes_items",
+                format!("must be a mean number of items from 0 to {MAX_ITEMS_PER_REQUEST}; got {takes_items}"),
+            ));
+        }
+        if takes_items > 0.0 && (!has_stock || target == HostileTarget::Edge) {
+            let why = if has_stock { "only requests served by a tier can buy" } else { "the scenario has no [stock]" };
+            return Err(err("takes_items", format!("{why}: nothing to take")));
+        }
+        Ok(HostileSource { name: h.name.clone(), rate, target, work, takes_items })
     }
 
     fn tier(&self, spanned: &Spanned<RawTier>) -> Result<Tier, ScenarioError> {
@@ -953,11 +1135,11 @@ impl Builder<'_> {
         &self,
         spanned: &Spanned<RawIntervention>,
         index: usize,
-        tiers: &[&str],
-        categories: &[&str],
+        names: &Names<'_>,
         steps: &[Step],
         has_room: bool,
     ) -> Result<Intervention, ScenarioError> {
+        let (tiers, categories) = (names.tiers, names.categories);
         let at = spanned.span().start;
         let r = spanned.get_ref();
         let path = |key: &str| format!("intervention[{}].{key}", index + 1);
@@ -1012,12 +1194,25 @@ impl Builder<'_> {
             "edge_capacity" => Action::EdgeCapacity(rate()?),
             "open_category" => Action::OpenCategory(category()?),
             "close_category" => Action::CloseCategory(category()?),
+            "filter_on" | "filter_off" => {
+                let name =
+                    r.filter.as_deref().ok_or_else(|| err("filter", format!("{} needs `filter`", quote(&r.action))))?;
+                let Some(filter) = names.filters.iter().position(|f| *f == name) else {
+                    let known = if names.filters.is_empty() { "none".to_owned() } else { names.filters.join(", ") };
+                    return Err(err(
+                        "filter",
+                        format!("no [[edge_filter]] is called {}; filters: {known}", quote(name)),
+                    ));
+                };
+                Action::Filter { filter, active: r.action == "filter_on" }
+            }
             other => {
                 return Err(err(
                     "action",
                     format!(
                         "{} is not an intervention; allowed: close_portal, open_portal, cache_personal_pages, \
-                         bypass_personal_pages, set_workers, admission_rate, max_sessions, edge_capacity, open_category, close_category",
+                         bypass_personal_pages, set_workers, admission_rate, max_sessions, edge_capacity, open_category, close_category, \
+                         filter_on, filter_off",
                         quote(other)
                     ),
                 ));

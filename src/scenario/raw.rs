@@ -3,8 +3,8 @@
 //! `build.rs`, where the error can name the key and its line.
 
 use super::launch::{
-    RawBehaviour, RawCategory, RawEdge, RawIntervention, RawLaunch, RawOrigin, RawPopulation, RawStep, RawTier,
-    RawWaitingRoom,
+    RawBehaviour, RawCategory, RawEdge, RawEdgeFilter, RawHostile, RawIntervention, RawLaunch, RawOrigin,
+    RawPopulation, RawStep, RawStock, RawTier, RawWaitingRoom,
 };
 use crate::units::{self, ClockTime, PerSecond, Seconds};
 use serde::Deserialize;
@@ -44,6 +44,11 @@ pub(crate) struct RawScenario {
     #[serde(default)]
     pub intervention: Vec<Spanned<RawIntervention>>,
     #[serde(default)]
+    pub hostile: Vec<Spanned<RawHostile>>,
+    #[serde(default)]
+    pub edge_filter: Vec<Spanned<RawEdgeFilter>>,
+    pub stock: Option<Spanned<RawStock>>,
+    #[serde(default)]
     pub report_times: Vec<Clock>,
     /// Counts of applications to date, checked in `launch.rs` so that a
     /// float such as `1e6` is read as the count it names.
@@ -73,6 +78,9 @@ impl RawScenario {
             origin: self.origin.as_ref(),
             waiting_room: self.waiting_room.as_ref(),
             interventions: &self.intervention,
+            hostile: &self.hostile,
+            filters: &self.edge_filter,
+            stock: self.stock.as_ref(),
             report_times: &self.report_times,
             milestones: self.milestones.as_deref(),
         }
