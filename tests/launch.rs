@@ -885,3 +885,24 @@ fn a_portal_sized_in_concurrent_sessions_never_holds_more_and_turns_the_rest_awa
     let err = parse_scenario("s.toml", &portal(3, 4, "[origin]\nmax_sessions = 0\n")).unwrap_err().to_string();
     assert!(err.contains("origin.max_sessions") && err.contains("1"), "{err}");
 }
+
+#[test]
+fn a_waiting_room_paused_at_zero_lets_nobody_in_until_a_rate_is_set_again() {
+    let extra = "[waiting_room]\nadmission_rate = \"2/s\"\n\
+                 [[intervention]]\nat = \"00:30\"\naction = \"admission_rate\"\nrate = \"0/s\"\n\
+                 [[intervention]]\nat = \"01:30\"\naction = \"admission_rate\"\nrate = \"2/s\"\n";
+    let r = run(&portal(3, 4, extra), 0);
+    let (paused_from, paused_to) = (1800.0, 5400.0);
+    for row in &r.intervals {
+        let let_in = row.get("room_wait_mean_s").unwrap();
+        if row.start >= paused_from && row.end <= paused_to {
+            assert!(let_in.is_nan(), "someone was let in during the pause, interval {}", row.index);
+            assert!(row.get("in_waiting_room").unwrap() > 0.0, "the line is not empty");
+        } else if row.start >= paused_to && row.end <= paused_to + 1800.0 {
+            assert!(let_in.is_finite(), "nobody let in after the pause, interval {}", row.index);
+        }
+    }
+    // A rate below zero is still refused.
+    let e = parse_scenario("bad.toml", &portal(3, 4, &extra.replace("\"0/s\"", "\"-1/s\""))).unwrap_err();
+    assert!(e.to_string().contains("intervention[1].rate"), "{e}");
+}

@@ -373,11 +373,16 @@ fn failed_share(cells: &[f64]) -> f64 {
 
 /// Per scenario, the failed share of its requests over each interval.
 fn failed_lines(scenarios: &[&Loaded<'_, '_>]) -> Result<Vec<Series>, ReportError> {
-    let mut columns = vec!["ok"];
-    columns.extend(FAILURES);
     let mut out = Vec::new();
     for s in scenarios {
-        let bands = s.require("intervals.csv")?.bands_of(&columns, None, failed_share)?;
+        let table = s.require("intervals.csv")?;
+        let mut columns = vec!["ok"];
+        columns.extend(FAILURES);
+        // Tables from before edge filters have no such column.
+        if table.has_column("err_blocked") {
+            columns.push("err_blocked");
+        }
+        let bands = table.bands_of(&columns, None, failed_share)?;
         out.push(Series {
             name: s.view.name.to_owned(),
             look: s.look(),
@@ -608,8 +613,69 @@ fn launch_charts(scenarios: &[&Loaded<'_, '_>], charts: &mut Vec<Chart>) -> Resu
     // Counts over the day.
     let done = lines(scenarios, "intervals.csv", "applications_cumulative", None, At::End, None)?;
     let panels = vec![plot("", "applications completed since 00:00", Scale::Linear, done)];
-    charts.push(time_chart("applications", "Applications completed", scenarios, panels, 1, state_note));
+    charts.push(time_chart("applications", "Applications completed", scenarios, panels, 1, state_note.clone()));
+    hostile(scenarios, &note, charts)?;
+    stock(scenarios, &state_note, charts)?;
     exposures(scenarios, interval, charts)
+}
+
+/// Whether every scenario's interval table has `column` (older tables lack
+/// the newer columns).
+fn all_have(scenarios: &[&Loaded<'_, '_>], column: &str) -> bool {
+    scenarios.iter().all(|s| s.table("intervals.csv").is_some_and(|t| t.has_column(column)))
+}
+
+/// Traffic that is not applicants, for days that have some: what arrived,
+/// what the filters blocked, what the portal served, beside the people's
+/// own requests the filters blocked.
+fn hostile(scenarios: &[&Loaded<'_, '_>], note: &str, charts: &mut Vec<Chart>) -> Result<(), ReportError> {
+    if !all_have(scenarios, "hostile_requests") {
+        return Ok(());
+    }
+    let arrived = lines(scenarios, "intervals.csv", "hostile_requests", None, At::Middle, Some(1.0))?;
+    let blocked_people = lines(scenarios, "intervals.csv", "err_blocked", None, At::Middle, Some(1.0))?;
+    if !any_nonzero(&arrived) && !any_nonzero(&blocked_people) {
+        return Ok(());
+    }
+    let mut panels = Vec::new();
+    if any_nonzero(&arrived) {
+        let blocked = lines(scenarios, "intervals.csv", "hostile_blocked", None, At::Middle, Some(1.0))?;
+        let served = lines(scenarios, "intervals.csv", "hostile_served", None, At::Middle, Some(1.0))?;
+        panels.push(plot("hostile requests arriving (floods and bots)", "requests / s", Scale::Linear, arrived));
+        panels.push(plot("of them, blocked by edge filters", "requests / s", Scale::Linear, blocked));
+        panels.push(plot("of them, served by the edge or their tier", "requests / s", Scale::Linear, served));
+    }
+    if any_nonzero(&blocked_people) {
+        panels.push(plot("people's requests blocked by edge filters", "requests / s", Scale::Linear, blocked_people));
+    }
+    let note = format!(
+        "{note} Hostile traffic is counted apart from the people's requests; a filter blocks a share of it and, \
+         by mistake, the same people on every request while it is on."
+    );
+    charts.push(time_chart("hostile", "Hostile traffic and edge filters", scenarios, panels, 1, note));
+    Ok(())
+}
+
+/// The stock of scarce items over the day, for days that have one: what is
+/// left, and who took it.
+fn stock(scenarios: &[&Loaded<'_, '_>], note: &str, charts: &mut Vec<Chart>) -> Result<(), ReportError> {
+    if !all_have(scenarios, "items_left") {
+        return Ok(());
+    }
+    let left = lines(scenarios, "intervals.csv", "items_left", None, At::End, None)?;
+    if !any_value(&left) {
+        return Ok(());
+    }
+    let people = lines(scenarios, "intervals.csv", "items_to_people", None, At::Middle, Some(60.0))?;
+    let bots = lines(scenarios, "intervals.csv", "items_to_bots", None, At::Middle, Some(60.0))?;
+    let panels = vec![
+        plot("items left in stock, at each interval's end", "items", Scale::Linear, left),
+        plot("items going to applicants", "items / min", Scale::Linear, people),
+        plot("items going to bots", "items / min", Scale::Linear, bots),
+    ];
+    let note = format!("{note} Items per minute: averaged over each interval.");
+    charts.push(time_chart("stock", "The stock and who took it", scenarios, panels, 1, note));
+    Ok(())
 }
 
 /// People in the waiting room and, when the tables have the columns, how

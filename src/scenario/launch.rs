@@ -1184,7 +1184,12 @@ impl Builder<'_> {
             }
             "admission_rate" => {
                 needs_room("admission_rate")?;
-                Action::AdmissionRate(rate()?)
+                // "0/s" pauses the line: nobody is let in until a later
+                // intervention sets a rate again.
+                let rate = r.rate.map(|x| x.0).ok_or_else(|| {
+                    err("rate", "\"admission_rate\" needs `rate`, e.g. \"100/s\" (\"0/s\" pauses the line)".into())
+                })?;
+                Action::AdmissionRate(rate)
             }
             "max_sessions" => {
                 needs_room("max_sessions")?;
