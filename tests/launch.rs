@@ -51,7 +51,11 @@ action = "open_portal"
             let r = run(&text, replication);
             let b = r.balance;
             assert!(b.arrived > 10_000, "{b:?}");
-            assert_eq!(b.arrived, b.completed + b.retrying + b.gone_for_now + b.given_up + b.in_flight, "{b:?}");
+            assert_eq!(
+                b.arrived,
+                b.completed + b.left_by_choice + b.retrying + b.gone_for_now + b.given_up + b.in_flight,
+                "{b:?}"
+            );
             // The states are kept apart from the counters: one application
             // per person, so those done are the applications completed.
             assert_eq!(b.completed as f64, metric(&r, "applications"), "{b:?}");
@@ -665,13 +669,16 @@ fn milestones_out_of_range_or_order_are_refused_at_their_key() {
 
 #[test]
 fn every_verdict_a_launch_day_reports_is_defined_and_every_definition_is_reported() {
-    // A day with a room, a session limit, a closure and a reopening emits
-    // every kind of verdict of the portal.
+    // A day with a room, a session limit, a closure, a reopening and
+    // browsers (people who may leave by choice: the funnel) emits every
+    // kind of verdict of the portal.
     let extra = "[waiting_room]\nadmission_rate = \"5/s\"\npatience = { dist = \"exponential\", mean = \"20m\" }\n\
                  [origin]\nmax_sessions = 500\n\
                  [[intervention]]\nat = \"01:00\"\naction = \"close_portal\"\n\
                  [[intervention]]\nat = \"01:30\"\naction = \"open_portal\"\n";
-    let r = run(&portal(3, 4, extra), 0);
+    let text = portal(3, 4, extra).replacen("behaviour = \"person\"\n", "behaviour = \"person\"\nbrowsers = 0.2\n", 1);
+    assert!(text.contains("browsers = 0.2"));
+    let r = run(&text, 0);
     // Tallies that describe the run rather than judge it.
     let tallies = [
         "requests",
@@ -692,7 +699,8 @@ fn every_verdict_a_launch_day_reports_is_defined_and_every_definition_is_reporte
         }
         assert!(clickday::verdict::find("portal", metric, None).is_some(), "{metric} has no definition");
     }
-    for v in clickday::verdict::LAUNCH.iter().filter(|v| v.scope == "portal") {
+    let (launch, funnel) = (clickday::verdict::LAUNCH, clickday::verdict::FUNNEL);
+    for v in launch.iter().chain(funnel).filter(|v| v.scope == "portal") {
         let reported = match v.metric.strip_suffix('*') {
             Some(prefix) => names.iter().any(|n| n.starts_with(prefix)),
             None => names.iter().any(|n| n == v.metric),
@@ -789,7 +797,11 @@ fn people_turned_away_by_a_closure_come_back_when_it_reopens_and_none_is_lost() 
         "{at_reopening:?}"
     );
     let b = r.balance;
-    assert_eq!(b.arrived, b.completed + b.retrying + b.gone_for_now + b.given_up + b.in_flight, "{b:?}");
+    assert_eq!(
+        b.arrived,
+        b.completed + b.left_by_choice + b.retrying + b.gone_for_now + b.given_up + b.in_flight,
+        "{b:?}"
+    );
     // Without being told, the same people give up at the holding page
     // (the portal has room for them when they come back).
     let untold = run(&told("0"), 0);
@@ -818,7 +830,11 @@ fn a_reminder_brings_back_those_gone_for_now_and_no_one_else() {
     let after = row_at(&r, 7200.0);
     assert_eq!(after.get("visits_started").unwrap(), after.get("first_arrivals").unwrap() + away, "{after:?}");
     let b = r.balance;
-    assert_eq!(b.arrived, b.completed + b.retrying + b.gone_for_now + b.given_up + b.in_flight, "{b:?}");
+    assert_eq!(
+        b.arrived,
+        b.completed + b.left_by_choice + b.retrying + b.gone_for_now + b.given_up + b.in_flight,
+        "{b:?}"
+    );
     // Nobody reacts: only newcomers start visits then.
     let quiet = run(&reminded("0"), 0);
     let after = row_at(&quiet, 7200.0);
@@ -878,7 +894,11 @@ fn a_portal_sized_in_concurrent_sessions_never_holds_more_and_turns_the_rest_awa
     // are all accounted for.
     assert!(metric(&r, "err_rejected") > metric(&uncapped, "err_rejected") + 1000.0);
     let b = r.balance;
-    assert_eq!(b.arrived, b.completed + b.retrying + b.gone_for_now + b.given_up + b.in_flight, "{b:?}");
+    assert_eq!(
+        b.arrived,
+        b.completed + b.left_by_choice + b.retrying + b.gone_for_now + b.given_up + b.in_flight,
+        "{b:?}"
+    );
     let err = parse_scenario("s.toml", &portal(3, 4, "[origin]\nmax_sessions = 0\n")).unwrap_err().to_string();
     assert!(err.contains("origin.max_sessions") && err.contains("1"), "{err}");
 }

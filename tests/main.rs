@@ -5,6 +5,7 @@ mod cli;
 mod conservation;
 mod contact;
 mod determinism;
+mod funnel;
 mod launch;
 mod mutations;
 mod output_folders;
