@@ -220,3 +220,43 @@ fn shares_out_of_range_are_refused_at_their_key() {
     let e = parse_scenario("bad.toml", &step_with(&base, "login", "continue = \"60%\"")).unwrap_err().to_string();
     assert!(e.starts_with("bad.toml:") && e.contains("continue"), "{e}");
 }
+
+#[test]
+fn the_report_shows_a_funnel_table_only_for_a_day_with_choices() {
+    use clickday::pipeline::{self, ScenarioRun, Tables};
+    use clickday::report::{markdown_summary, report_html, terminal};
+    for (text, has_funnel) in [(step_with(&calm(), "login", "continue = 0.6"), true), (calm(), false)] {
+        let scenario = parse_scenario("funnel.toml", &text).unwrap();
+        let Model::LaunchDay(day) = &scenario.model else { panic!("not a launch day") };
+        let results = clickday::launch::run_replications(day, 5, 2, &|| {}).unwrap();
+        let estimates = clickday::launch::estimate(&results);
+        let tables = Tables { files: Vec::new(), events: 0, replications: 2 };
+        let run = ScenarioRun { scenario: &scenario, source: "test", seed: 5, replications: 2 };
+        let view = pipeline::view(&run, &tables, &estimates);
+        let md = markdown_summary(std::slice::from_ref(&view), &[]);
+        let html = report_html(std::slice::from_ref(&view), &[], &[]);
+        let screen = terminal::scenario_table(&view);
+        assert_eq!(md.contains("## Funnel: funnel"), has_funnel, "{md}");
+        assert_eq!(html.contains("<h3>Funnel</h3>"), has_funnel);
+        assert_eq!(screen.contains("funnel (people, each once per step)"), has_funnel, "{screen}");
+        if !has_funnel {
+            continue;
+        }
+        // One row per step in journey order, each figure as the summary has it.
+        let text_of = |metric: &str| {
+            let e = estimates.iter().find(|e| e.metric == metric).unwrap();
+            clickday::verdict::estimate_text(e, None, view.duration)
+        };
+        let rows: Vec<&str> = md.lines().filter(|l| STEPS.iter().any(|s| l.starts_with(&format!("| {s} |")))).collect();
+        assert_eq!(rows.len(), 3, "{md}");
+        for (row, s) in rows.iter().zip(STEPS) {
+            let cells: Vec<String> = ["reached", "failed", "left_by_choice"]
+                .iter()
+                .map(|kind| text_of(&format!("funnel_{kind}_{s}")))
+                .collect();
+            assert_eq!(*row, format!("| {s} | {} | {} | {} |", cells[0], cells[1], cells[2]));
+        }
+        assert!(md.contains(&format!("intenders who finished: {}", text_of("applicants_done"))), "{md}");
+        assert!(screen.lines().all(|l| l.chars().count() <= terminal::WIDTH), "{screen}");
+    }
+}
