@@ -665,8 +665,9 @@ fn milestones_out_of_range_or_order_are_refused_at_their_key() {
 
 #[test]
 fn every_verdict_a_launch_day_reports_is_defined_and_every_definition_is_reported() {
-    // A day with a room, a session limit, a closure and a reopening emits
-    // every kind of verdict of the portal.
+    // A day with a room, a session limit, a closure, a reopening and
+    // browsers (people who may leave by choice: the funnel) emits every
+    // kind of verdict of the portal.
     let extra = "[waiting_room]\nadmission_rate = \"5/s\"\npatience = { dist = \"exponential\", mean = \"20m\" }\n\
                  [origin]\nmax_sessions = 500\n\
                  [[intervention]]\nat = \"01:00\"\naction = \"close_portal\"\n\
@@ -674,7 +675,9 @@ fn every_verdict_a_launch_day_reports_is_defined_and_every_definition_is_reporte
                  [stock]\nitems = 2000\n\
                  [[edge_filter]]\nname = \"waf\"\nblocks_hostile = 0.5\nblocks_people = 0.01\n\
                  [[hostile]]\nname = \"bots\"\nhits = \"app\"\nrate = \"1/s\"\nwork = \"10ms\"\ntakes_items = 1\n";
-    let r = run(&portal(3, 4, extra), 0);
+    let text = portal(3, 4, extra).replacen("behaviour = \"person\"\n", "behaviour = \"person\"\nbrowsers = 0.2\n", 1);
+    assert!(text.contains("browsers = 0.2"));
+    let r = run(&text, 0);
     // Tallies that describe the run rather than judge it.
     let tallies = [
         "requests",
@@ -695,7 +698,8 @@ fn every_verdict_a_launch_day_reports_is_defined_and_every_definition_is_reporte
         }
         assert!(clickday::verdict::find("portal", metric, None).is_some(), "{metric} has no definition");
     }
-    for v in clickday::verdict::LAUNCH.iter().filter(|v| v.scope == "portal") {
+    let (launch, funnel) = (clickday::verdict::LAUNCH, clickday::verdict::FUNNEL);
+    for v in launch.iter().chain(funnel).filter(|v| v.scope == "portal") {
         let reported = match v.metric.strip_suffix('*') {
             Some(prefix) => names.iter().any(|n| n.starts_with(prefix)),
             None => names.iter().any(|n| n == v.metric),

@@ -5,6 +5,7 @@ mod cli;
 mod conservation;
 mod contact;
 mod determinism;
+mod funnel;
 mod hostile;
 mod launch;
 mod mutations;

@@ -30,6 +30,7 @@
 
 mod access;
 mod edge;
+pub mod funnel;
 mod origin;
 mod results;
 mod room;
@@ -176,6 +177,10 @@ pub struct Category {
     pub windows: Vec<(Seconds, Seconds)>,
     /// How its people react to failure.
     pub behaviour: Behaviour,
+    /// Share of the category's arriving people who never meant to apply
+    /// (browsers: they look around, and leave by choice at the latest
+    /// where they would submit); 0 to 1. The rest are intenders.
+    pub browsers: f64,
 }
 
 /// One component of a category's first-attempt profile. The parts add up:
@@ -345,6 +350,14 @@ pub struct Step {
     pub per_application: bool,
     /// Whether success of this step completes an application.
     pub completes_application: bool,
+    /// Share of intenders who go on with the journey after this step
+    /// succeeds; the rest leave by choice (0 to 1; 1: everyone goes on).
+    /// Nothing is drawn after the journey's last step.
+    pub continue_share: f64,
+    /// The same for browsers. A browser who would take the step that
+    /// completes an application leaves by choice instead, whatever this
+    /// share says.
+    pub browsers_continue: f64,
 }
 
 /// The CDN edge.
@@ -504,6 +517,15 @@ impl LaunchDay {
         self.categories.iter().flat_map(|c| &c.arrivals).map(ArrivalPart::people).sum()
     }
 
+    /// Whether anyone may leave by choice: a category has browsers, or a
+    /// step lets only a share of people go on. Only such a day keeps and
+    /// reports the funnel (`funnel_reached_<step>`, ...), the browsers and
+    /// those who left by choice, so a day without them stays as it was.
+    pub fn models_choice(&self) -> bool {
+        self.categories.iter().any(|c| c.browsers > 0.0)
+            || self.journey.iter().any(|s| s.continue_share < 1.0 || s.browsers_continue < 1.0)
+    }
+
     /// Checks the invariants the simulation relies on.
     pub fn check(&self) -> Result<(), String> {
         self.run.check()?;
@@ -520,6 +542,13 @@ impl LaunchDay {
             return Err(
                 "steps that complete an application or repeat per application must be in every visit (share 1)".into(),
             );
+        }
+        let share = |x: f64| (0.0..=1.0).contains(&x);
+        if let Some(s) = self.journey.iter().find(|s| !share(s.continue_share) || !share(s.browsers_continue)) {
+            return Err(format!("step {}: continue and browsers_continue must be shares from 0 to 1", s.name));
+        }
+        if let Some(c) = self.categories.iter().find(|c| !share(c.browsers)) {
+            return Err(format!("category {}: browsers must be a share from 0 to 1", c.name));
         }
         if self.tiers.is_empty() || self.tiers.len() > 64 {
             return Err("the origin needs between 1 and 64 tiers".into());

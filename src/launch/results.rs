@@ -134,18 +134,23 @@ impl LaunchSummary {
 
 /// Applicants by where they are at the end of the run. Every applicant who
 /// arrived is in exactly one place, which is what the conservation test
-/// checks.
+/// checks: arrived = completed + left by choice + retrying + gone for now
+/// + given up + in flight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ApplicantBalance {
     /// Distinct applicants who arrived.
     pub arrived: u64,
-    /// Finished all their applications.
+    /// Finished all their applications (intenders only: a browser never
+    /// completes one).
     pub completed: u64,
+    /// Left by choice: browsers, and people who did not go on after a step
+    /// (its continue share), as opposed to those the portal failed.
+    pub left_by_choice: u64,
     /// Waiting to retry a failed step.
     pub retrying: u64,
     /// Left after a failed visit and due back later.
     pub gone_for_now: u64,
-    /// Left for good.
+    /// Left for good after the portal failed them.
     pub given_up: u64,
     /// Turned away because the stock sold out.
     pub sold_out: u64,
@@ -157,7 +162,13 @@ impl ApplicantBalance {
     /// Everyone in some state at the end: equal to `arrived` when nobody
     /// was lost or counted twice.
     pub fn accounted(&self) -> u64 {
-        self.completed + self.retrying + self.gone_for_now + self.given_up + self.sold_out + self.in_flight
+        self.completed
+            + self.left_by_choice
+            + self.retrying
+            + self.gone_for_now
+            + self.given_up
+            + self.sold_out
+            + self.in_flight
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::access::AccessSchedule;
 use super::edge::EdgeState;
+use super::funnel::Funnel;
 use super::origin::{TierMark, TierState};
 use super::results::{
     ApplicantBalance, BinSeries, LaunchInterval, LaunchResult, LaunchSummary, RoomBalance, TierInterval,
@@ -87,6 +88,10 @@ enum State {
     GaveUp = 5,
     /// Turned away because the stock sold out.
     SoldOut = 6,
+    /// Left by choice: a browser who looked around, or someone who did not
+    /// go on after a step (its continue share); the portal did not fail
+    /// them.
+    LeftByChoice = 7,
 }
 
 impl State {
@@ -96,7 +101,7 @@ impl State {
     }
 }
 
-const STATES: usize = 7;
+const STATES: usize = 8;
 const EXPOSED: u8 = 1;
 const VIEWER: u8 = 2;
 /// The current attempt's client timeout is scheduled.
@@ -110,6 +115,9 @@ const TURNED_AWAY: u8 = 16;
 /// Holds one of the portal's sessions (`max_sessions`): from the first
 /// request of a visit the origin let in until the person leaves the portal.
 const IN_SESSION: u8 = 32;
+/// Never meant to apply: drawn once, at arrival, from the category's
+/// `browsers` share.
+const BROWSER: u8 = 64;
 /// An edge filter has blocked this person at least once.
 const BLOCKED: u8 = 128;
 
@@ -259,6 +267,12 @@ struct Sim<'a> {
     service_rngs: Vec<SimRng>,
     edge_rng: SimRng,
     room_rng: SimRng,
+    /// Per category: who is a browser, and who goes on after a step.
+    browser_rngs: Vec<SimRng>,
+    continue_rngs: Vec<SimRng>,
+    /// Arrivals drawn browser.
+    browsers: u64,
+    funnel: Funnel,
     counts: Counts,
     states: [u64; STATES],
     viewer_actions: [u64; 4],
@@ -428,6 +442,18 @@ impl<'a> Sim<'a> {
                 .collect(),
             edge_rng: streams.stream(StreamKey::new(StreamPurpose::Routing, "edge")),
             room_rng: streams.stream(StreamKey::new(StreamPurpose::Behaviour, "waiting-room")),
+            browser_rngs: day
+                .categories
+                .iter()
+                .map(|c| streams.stream(StreamKey::new(StreamPurpose::Behaviour, &format!("{}/browsers", c.name))))
+                .collect(),
+            continue_rngs: day
+                .categories
+                .iter()
+                .map(|c| streams.stream(StreamKey::new(StreamPurpose::Behaviour, &format!("{}/continue", c.name))))
+                .collect(),
+            browsers: 0,
+            funnel: Funnel::new(day.models_choice(), day.journey.len(), (day.max_applicants() as usize).min(1 << 24)),
             counts: Counts::default(),
             states: [0; STATES],
             viewer_actions: [0; 4],
@@ -619,18 +645,23 @@ impl<'a> Sim<'a> {
             self.events.schedule(t, Event::FirstArrival { part: part as u16 });
         }
         let id = self.applicants.len() as u32;
+        let category = self.part_category[part];
+        let browsers = self.day.categories[usize::from(category)].browsers;
+        let browser = browsers > 0.0 && self.browser_rngs[usize::from(category)].random::<f64>() < browsers;
+        self.browsers += u64::from(browser);
         self.applicants.push(Applicant {
             session_deadline: f32::INFINITY,
             epoch: 0,
             applications_done: 0,
-            category: self.part_category[part],
+            category,
             step: 0,
             retries: 0,
             visits: 0,
             outstanding: 0,
             state: State::Active,
-            flags: 0,
+            flags: if browser { BROWSER } else { 0 },
         });
+        self.funnel.arrive();
         self.states[State::Active as usize] += 1;
         self.counts.n[C::FIRST] += 1;
         self.start_visit(id);
@@ -660,6 +691,10 @@ impl<'a> Sim<'a> {
             Some(s) if a.applications_done > 0 => s,
             _ => self.included_from(0, usize::from(a.category)),
         };
+        if a.flags & BROWSER != 0 && self.day.journey[first].completes_application {
+            // A browser whose visit would open on the submission.
+            return self.leave_by_choice(id, None);
+        }
         let a = &mut self.applicants[id as usize];
         a.step = first as u8;
         a.retries = 0;
@@ -701,6 +736,7 @@ impl<'a> Sim<'a> {
         let category = usize::from(a.category);
         let tabs = if a.retries > 0 { self.day.categories[category].behaviour.tabs } else { 1 };
         let tabs = tabs.min(u32::from(u8::MAX)) as u8;
+        self.funnel.reach(id, usize::from(a.step));
         let timeout = self.day.categories[category].behaviour.timeout.sample(&mut self.behaviour_rngs[category]);
         let deadline = self.now() + timeout;
         let applicant = &mut self.applicants[id as usize];
@@ -1098,6 +1134,10 @@ impl<'a> Sim<'a> {
             Some((start, end)) if step == end && done < wanted => start,
             _ => self.included_from(step + 1, category),
         };
+        if next < self.day.journey.len() && self.goes_no_further(id, step, next) {
+            self.applicants[id as usize].applications_done = done;
+            return self.leave_by_choice(id, Some(step));
+        }
         let think = spec.think.sample(&mut self.behaviour_rngs[category]);
         let a = &mut self.applicants[id as usize];
         a.applications_done = done;
@@ -1111,6 +1151,31 @@ impl<'a> Sim<'a> {
         a.step = next as u8;
         let epoch = a.epoch;
         self.events.schedule_in(think, Event::StepStart { applicant: id, epoch });
+    }
+
+    /// Whether applicant `id`, whose step `step` just succeeded, stops
+    /// before step `next`: a browser never takes the step that completes
+    /// an application, and otherwise the step's continue share (the
+    /// browsers' or the intenders') decides, drawn from the category's own
+    /// stream only when it is below 1.
+    fn goes_no_further(&mut self, id: u32, step: usize, next: usize) -> bool {
+        let a = self.applicants[id as usize];
+        let browser = a.flags & BROWSER != 0;
+        if browser && self.day.journey[next].completes_application {
+            return true;
+        }
+        let spec = &self.day.journey[step];
+        let share = if browser { spec.browsers_continue } else { spec.continue_share };
+        share < 1.0 && self.continue_rngs[usize::from(a.category)].random::<f64>() >= share
+    }
+
+    /// Applicant `id` leaves by choice, after step `after` succeeded (none:
+    /// before any step of the visit).
+    fn leave_by_choice(&mut self, id: u32, after: Option<usize>) {
+        if let Some(step) = after {
+            self.funnel.left_after(step);
+        }
+        self.set_state(id, State::LeftByChoice);
     }
 
     fn attempt_failed(&mut self, id: u32) {
@@ -1132,6 +1197,7 @@ impl<'a> Sim<'a> {
             self.set_state(id, State::Retrying);
             self.events.schedule_in(delay, Event::StepStart { applicant: id, epoch });
         } else {
+            self.funnel.fail(id, usize::from(a.step));
             self.visit_failed(id);
         }
     }
@@ -1655,7 +1721,7 @@ impl<'a> Sim<'a> {
             + n[C::BLOCKED];
         metrics.push(("availability".into(), ratio(n[C::OK] as f64, answered as f64)));
         metrics.extend(verdicts::outage(day, &self.bins));
-        metrics.extend(verdicts::applicants_done(day, &self.bins, n[C::FIRST]));
+        metrics.extend(verdicts::applicants_done(day, &self.bins, n[C::FIRST] - self.browsers));
         metrics.push(("worst_p95_s".into(), self.worst_p95));
         metrics.push(("peak_in_portal".into(), self.peak_in_portal as f64));
         if self.day.max_sessions.is_some() {
@@ -1681,6 +1747,11 @@ impl<'a> Sim<'a> {
         metrics.push(("applicants_done".into(), s[State::Done as usize] as f64));
         metrics.push(("applicants_given_up".into(), s[State::GaveUp as usize] as f64));
         metrics.push(("applicants_gone_for_now".into(), s[State::Away as usize] as f64));
+        if day.models_choice() {
+            metrics.push(("browsers".into(), self.browsers as f64));
+            metrics.push(("applicants_left_by_choice".into(), s[State::LeftByChoice as usize] as f64));
+            metrics.extend(self.funnel.metrics(&day.journey));
+        }
         let room = self.room.as_ref().map(|_| RoomBalance {
             entered: n[C::ROOM_ENTERED],
             admitted: n[C::ROOM_ADMITTED],
@@ -1720,6 +1791,7 @@ impl<'a> Sim<'a> {
         let balance = ApplicantBalance {
             arrived: n[C::FIRST],
             completed: s[State::Done as usize],
+            left_by_choice: s[State::LeftByChoice as usize],
             retrying: s[State::Retrying as usize],
             gone_for_now: s[State::Away as usize],
             given_up: s[State::GaveUp as usize],

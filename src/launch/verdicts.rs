@@ -445,13 +445,15 @@ pub(super) fn outage(day: &LaunchDay, series: &BinSeries) -> Vec<(String, f64)> 
     out
 }
 
-/// The share of arrived applicants done by each report time.
-pub(super) fn applicants_done(day: &LaunchDay, series: &BinSeries, arrived: u64) -> Vec<(String, f64)> {
+/// The share of intenders done by each report time: `intenders` are the
+/// arrived applicants who meant to apply (browsers never finish, so a
+/// share over everyone who arrived would read as the portal's failure).
+pub(super) fn applicants_done(day: &LaunchDay, series: &BinSeries, intenders: u64) -> Vec<(String, f64)> {
     day.report_times
         .iter()
         .map(|&t| {
             let done = before(&series.done, t, series.width);
-            (format!("share_of_applicants_done_by_{}", report_label(t)), ratio(done as f64, arrived as f64))
+            (format!("share_of_applicants_done_by_{}", report_label(t)), ratio(done as f64, intenders as f64))
         })
         .collect()
 }

@@ -8,7 +8,7 @@
 //! style drops the navigation and keeps figures whole on a page.
 
 use super::{Figure, ModelKind, PairedDifference, ScenarioView};
-use super::{story, terminal};
+use super::{funnel, story, terminal};
 use crate::verdict::{self, Better, Measure, Shown, Verdict, format};
 use std::fmt::Write;
 
@@ -176,6 +176,24 @@ fn scenario_section(out: &mut String, view: &ScenarioView<'_>, anchor: &str) {
             );
         }
         let _ = writeln!(out, "</tbody></table></div>");
+    }
+    if let Some(table) = funnel::table(view) {
+        let _ = writeln!(out, "<h3>Funnel</h3>");
+        let _ = write!(out, "<div class=\"scroll\"><table>\n<thead><tr><th>step</th>");
+        for column in funnel::COLUMNS {
+            let _ = write!(out, "<th class=\"num\">{}</th>", escape(column));
+        }
+        let _ = writeln!(out, "</tr></thead>\n<tbody>");
+        for row in &table.rows {
+            let _ = write!(out, "<tr><td>{}</td>", escape(&row.step));
+            for c in &row.cells {
+                let _ = write!(out, "<td class=\"num\">{}</td>", escape(c));
+            }
+            let _ = writeln!(out, "</tr>");
+        }
+        let _ = writeln!(out, "</tbody></table></div>");
+        let _ = writeln!(out, "<p>{}</p>", escape(&table.totals.join("; ")));
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(funnel::NOTE));
     }
     if !view.estimates.is_empty() {
         let _ = writeln!(out, "<details><summary>All {} summary metrics</summary>", view.estimates.len());
@@ -540,6 +558,21 @@ pub fn markdown_summary(views: &[ScenarioView<'_>], differences: &[PairedDiffere
             out.push('\n');
         }
         out.push('\n');
+        for view in &of_kind {
+            let Some(table) = funnel::table(view) else { continue };
+            let _ = writeln!(
+                out,
+                "## Funnel: {}\n\n| step |{}\n|---|{}",
+                cell(view.name),
+                funnel::COLUMNS.iter().map(|c| format!(" {c} |")).collect::<String>(),
+                "--:|".repeat(funnel::COLUMNS.len())
+            );
+            for row in &table.rows {
+                let cells: String = row.cells.iter().map(|c| format!(" {} |", cell(c))).collect();
+                let _ = writeln!(out, "| {} |{cells}", cell(&row.step));
+            }
+            let _ = writeln!(out, "\n{}\n\n{}\n", cell(&table.totals.join("; ")), funnel::NOTE);
+        }
         let Some(base) = views.first().filter(|b| b.kind == kind) else { continue };
         let mut lines = Vec::new();
         for view in of_kind.iter().skip(1) {

@@ -13,6 +13,7 @@ use crate::units::{Date, Seconds};
 mod axis;
 pub mod charts;
 mod draw;
+pub mod funnel;
 pub mod html;
 pub mod story;
 pub mod tables;

@@ -2,7 +2,7 @@
 //! side by side with their paired differences from the baseline. Lines
 //! fit 100 columns; every figure is written by `verdict::format`.
 
-use super::{ModelKind, PairedDifference, ScenarioView};
+use super::{ModelKind, PairedDifference, ScenarioView, funnel};
 use crate::verdict::{self, Shown, Verdict, format};
 use std::fmt::Write;
 
@@ -101,8 +101,42 @@ pub fn scenario_table(view: &ScenarioView<'_>) -> String {
             }
         }
     }
+    funnel_lines(&mut out, view);
     interventions(&mut out, view);
     out
+}
+
+/// The funnel, one line per step, when the day has one and its columns
+/// fit the width (they always do unless a step's name is very long).
+fn funnel_lines(out: &mut String, view: &ScenarioView<'_>) {
+    let Some(table) = funnel::table(view) else { return };
+    let step_width = table.rows.iter().map(|r| r.step.chars().count()).max().unwrap_or(0).max(4);
+    let widths: Vec<usize> = (0..3)
+        .map(|i| {
+            let cells = table.rows.iter().map(|r| r.cells[i].chars().count());
+            cells.max().unwrap_or(0).max(funnel::COLUMNS[i].chars().count())
+        })
+        .collect();
+    if 2 + step_width + widths.iter().map(|w| w + 2).sum::<usize>() > WIDTH {
+        let _ = writeln!(out, "  funnel: too wide for the terminal; see report.html or summary.csv (funnel_*)");
+        return;
+    }
+    let _ = writeln!(out, "  funnel (people, each once per step):");
+    let mut header = format!("  {}", pad("step", step_width));
+    for (c, w) in funnel::COLUMNS.iter().zip(&widths) {
+        let _ = write!(header, "  {}", pad_left(c, *w));
+    }
+    let _ = writeln!(out, "{header}");
+    for row in &table.rows {
+        let mut line = format!("  {}", pad(&row.step, step_width));
+        for (c, w) in row.cells.iter().zip(&widths) {
+            let _ = write!(line, "  {}", pad_left(c, *w));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    for line in wrap(&table.totals.join("; "), WIDTH - 2) {
+        let _ = writeln!(out, "  {line}");
+    }
 }
 
 /// The narrowest a verdict's label may be squeezed to before a block of

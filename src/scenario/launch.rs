@@ -50,6 +50,7 @@ pub(crate) struct RawCategory {
     #[serde(default)]
     pub windows: Vec<Spanned<RawWindow>>,
     pub daily_windows: Option<bool>,
+    pub browsers: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,6 +133,9 @@ pub(crate) struct RawStep {
     pub share: Option<f64>,
     pub per_application: Option<bool>,
     pub completes_application: Option<bool>,
+    #[serde(rename = "continue")]
+    pub continue_share: Option<f64>,
+    pub browsers_continue: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -714,6 +718,16 @@ impl Builder<'_> {
             if !(share > 0.0 && share <= 1.0) {
                 return Err(err("share", format!("must be a share of visits above 0 and at most 1; got {share}")));
             }
+            let goes_on = |key: &str, value: Option<f64>, who: &str| {
+                let x = value.unwrap_or(1.0);
+                if (0.0..=1.0).contains(&x) {
+                    Ok(x)
+                } else {
+                    Err(err(key, format!("must be the share of {who} who go on after this step, from 0 to 1; got {x}")))
+                }
+            };
+            let continue_share = goes_on("continue", s.continue_share, "intenders")?;
+            let browsers_continue = goes_on("browsers_continue", s.browsers_continue, "browsers")?;
             steps.push(Step {
                 name: s.name.clone(),
                 class,
@@ -723,6 +737,8 @@ impl Builder<'_> {
                 share,
                 per_application: s.per_application.unwrap_or(false),
                 completes_application: s.completes_application.unwrap_or(false),
+                continue_share,
+                browsers_continue,
             });
         }
         let completing: Vec<usize> =
@@ -775,6 +791,15 @@ impl Builder<'_> {
         let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
         if !(0.0..=1.0).contains(&c.share) {
             return Err(err("share", format!("must be a share of the population from 0 to 1; got {}", c.share)));
+        }
+        let browsers = c.browsers.unwrap_or(0.0);
+        if !(0.0..=1.0).contains(&browsers) {
+            return Err(err(
+                "browsers",
+                format!(
+                    "must be the share of the category's arrivals who never mean to apply, from 0 to 1; got {browsers}"
+                ),
+            ));
         }
         let applications_each =
             int_in(c.applications_each, 1, 1, 100_000).map_err(|m| err("applications_each", m))? as u32;
@@ -928,7 +953,16 @@ impl Builder<'_> {
                 windows.push((from, to));
             }
         }
-        Ok(Category { name: c.name.clone(), size, applications_each, arrivals, reminders, windows, behaviour })
+        Ok(Category {
+            name: c.name.clone(),
+            size,
+            applications_each,
+            arrivals,
+            reminders,
+            windows,
+            behaviour,
+            browsers,
+        })
     }
 
     /// A daily curve: relative weights at clock times, turned into the

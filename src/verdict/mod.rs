@@ -122,11 +122,11 @@ pub const LAUNCH: &[Verdict] = &[
     v(
         "portal",
         "share_of_applicants_done_by_*",
-        "share of arrived applicants done by",
+        "share of arrived intenders (browsers excluded) done by",
         Share,
         Higher,
         Absolute(0.01),
-        "nobody arrived",
+        "no intender arrived",
     ),
     v(
         "portal",
@@ -266,6 +266,16 @@ pub const LAUNCH: &[Verdict] = &[
         "none",
     ),
     card(v("portal", "applicants_given_up", "applicants who gave up", Count, Lower, Relative(0.01), "none")),
+    v(
+        "portal",
+        "applicants_left_by_choice",
+        "applicants who left by choice (browsers, and those who did not go on after a step)",
+        Count,
+        Neither,
+        Relative(0.01),
+        "none",
+    ),
+    v("portal", "browsers", "arrivals who never meant to apply (browsers)", Count, Neither, Relative(0.01), "none"),
     card(v(
         "portal",
         "room_wait_mean_s",
@@ -410,6 +420,49 @@ pub const LAUNCH: &[Verdict] = &[
     ),
     v("social", "backlog_peak", "social: largest backlog of unanswered posts", Count, Lower, Relative(0.05), "none"),
     v("social", "unanswered_at_end", "social: posts unanswered at the end", Count, Lower, Relative(0.05), "none"),
+];
+
+/// Prefix of the metric of the people who reached a step of the funnel,
+/// followed by the step's name made safe (`funnel_reached_login`).
+pub const FUNNEL_REACHED: &str = "funnel_reached_";
+/// Prefix of the metric of the people the portal failed at a step.
+pub const FUNNEL_FAILED: &str = "funnel_failed_";
+/// Prefix of the metric of the people who left by choice after a step.
+pub const FUNNEL_LEFT_BY_CHOICE: &str = "funnel_left_by_choice_";
+
+/// A launch day's funnel, per step (the rest of the name is the step's,
+/// made safe: `funnel_reached_login`). Every figure counts people, each
+/// once per step. Registered apart from [`LAUNCH`]: the report shows them
+/// as one funnel table per scenario rather than as verdicts, and they
+/// exist only on days that model leaving by choice.
+pub const FUNNEL: &[Verdict] = &[
+    v(
+        "portal",
+        "funnel_reached_*",
+        "people who reached (sent a request of) step",
+        Count,
+        Neither,
+        Relative(0.01),
+        "none",
+    ),
+    v(
+        "portal",
+        "funnel_failed_*",
+        "people the portal failed (a visit ended) at step",
+        Count,
+        Lower,
+        Relative(0.01),
+        "none",
+    ),
+    v(
+        "portal",
+        "funnel_left_by_choice_*",
+        "people who left by choice after step",
+        Count,
+        Neither,
+        Relative(0.01),
+        "none",
+    ),
 ];
 
 /// A contact center's verdicts.
@@ -600,7 +653,7 @@ pub fn by_key(key: &str) -> Option<&'static Verdict> {
         Some((s, m)) => (Some(s), m),
         None => (None, key),
     };
-    [LAUNCH, CONTACT, NETWORK]
+    [LAUNCH, FUNNEL, CONTACT, NETWORK]
         .iter()
         .flat_map(|list| list.iter())
         .find(|v| v.metric == metric && scope.is_none_or(|s| v.scope == s || v.scope == "*"))
@@ -748,7 +801,7 @@ pub fn pick_any<'e>(sets: &[&'e [Estimate]], list: &'static [Verdict], start_dat
 
 /// The definition and label of any metric that has one.
 pub fn find(scope: &str, metric: &str, start_date: Option<Date>) -> Option<(&'static Verdict, String)> {
-    [LAUNCH, CONTACT, NETWORK]
+    [LAUNCH, FUNNEL, CONTACT, NETWORK]
         .iter()
         .flat_map(|list| list.iter())
         .find(|v| matches(v.scope, scope) && matches(v.metric, metric))
@@ -790,7 +843,7 @@ mod tests {
 
     #[test]
     fn every_verdict_says_what_it_counts_once() {
-        for list in [LAUNCH, CONTACT, NETWORK] {
+        for list in [LAUNCH, FUNNEL, CONTACT, NETWORK] {
             for (i, a) in list.iter().enumerate() {
                 assert!(!a.label.is_empty() && !a.none.is_empty(), "{}", a.metric);
                 assert!(list[..i].iter().all(|b| (b.scope, b.metric) != (a.scope, a.metric)), "{} twice", a.metric);
@@ -823,6 +876,16 @@ mod tests {
         assert!(exposed.matters(&d, &[]));
         let lenient = Override { scope: "portal", metric: "people_exposed", practical: Practical::Absolute(10.0) };
         assert!(!exposed.matters(&d, &[lenient]));
+    }
+
+    #[test]
+    fn the_funnel_families_are_its_prefixes() {
+        let patterns: Vec<String> = FUNNEL.iter().map(|v| v.metric.replace('*', "")).collect();
+        assert_eq!(patterns, [FUNNEL_REACHED, FUNNEL_FAILED, FUNNEL_LEFT_BY_CHOICE]);
+        let (v, label) = find("portal", "funnel_left_by_choice_log_in", None).unwrap();
+        assert_eq!((v.measure, label.as_str()), (Measure::Count, "people who left by choice after step log in"));
+        // A step named like a share is still a count of people.
+        assert_eq!(by_key("funnel_reached_*").map(|v| v.measure), Some(Measure::Count));
     }
 
     #[test]
