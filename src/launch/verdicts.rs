@@ -129,6 +129,10 @@ impl Windows {
 ///   the tiers after it on the route (their own saturation is their own
 ///   bound).
 ///
+/// A tier of instances (replicas behind a balancer) has one such bound per
+/// instance, each with its own knee, so it carries the instances in
+/// rotation × that bound: draining instances take no new requests.
+///
 /// The origin's capacity is the smallest bound. Assumptions: the mix is
 /// the journey's, each category weighted by the people its arrival parts
 /// bring (a per-application step counts the mean applications each files),
