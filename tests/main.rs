@@ -12,6 +12,7 @@ mod mutations;
 mod output_folders;
 mod report;
 mod runs;
+mod scaling;
 mod scenario_check;
 mod scenario_errors;
 mod staffing;

@@ -382,16 +382,25 @@ pub struct Edge {
     pub viewer_actions: [f64; 4],
 }
 
-/// An origin tier: workers behind a bounded accept queue.
+/// An origin tier: workers behind a bounded accept queue, or (with
+/// `instances`) replicas of such a server behind a load balancer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tier {
     /// Name used in routes and output.
     pub name: String,
-    /// Workers at time zero.
+    /// Workers at time zero; with `instances`, the workers of each instance.
     pub workers: u32,
+    /// Instances (replicas) at time zero, each with its own workers, accept
+    /// queue and Universal Scalability Law slowdown; autoscaling and the
+    /// instance interventions then count instances. `None`: the tier is one
+    /// server whose workers autoscaling and `set_workers` change.
+    pub instances: Option<u32>,
+    /// How a request picks an instance among those in rotation.
+    pub balancer: Balancer,
     /// Service time of one request at low load.
     pub service: TimeDistribution,
-    /// Requests that may wait for a worker; beyond it, rejected.
+    /// Requests that may wait for a worker (at each instance); beyond it,
+    /// rejected.
     pub queue_capacity: u32,
     /// Universal Scalability Law contention (α) and coherency (β): the
     /// service time at concurrency n is multiplied by 1 + α(n−1) + βn(n−1),
@@ -408,20 +417,45 @@ pub struct Tier {
     pub autoscale: Option<Autoscale>,
 }
 
-/// Target-tracking autoscaling for a tier.
+impl Tier {
+    /// Instances at time zero (one for a tier that does not declare them).
+    pub fn initial_instances(&self) -> u32 {
+        self.instances.unwrap_or(1)
+    }
+}
+
+/// Most instances a tier may have.
+pub const MAX_INSTANCES: u32 = 100_000;
+
+/// Most workers a tier may have, over all its instances.
+pub const MAX_TIER_WORKERS: u64 = 10_000_000;
+
+/// How a tier's load balancer picks an instance for a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Balancer {
+    /// The instance with the fewest requests in service or waiting; ties go
+    /// to the lowest index.
+    #[default]
+    LeastConnections,
+    /// The next instance in rotation after the last one picked.
+    RoundRobin,
+}
+
+/// Target-tracking autoscaling for a tier (of workers, or of instances for
+/// a tier that declares them).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Autoscale {
     /// Utilisation the policy aims at.
     pub target: f64,
     /// How often it looks, in seconds.
     pub period: Seconds,
-    /// Time for new workers to become ready, in seconds.
+    /// Time for new workers (instances) to become ready, in seconds.
     pub delay: Seconds,
-    /// Workers added or removed per decision.
+    /// Workers (instances) added or removed per decision.
     pub step: u32,
-    /// Fewest workers.
+    /// Fewest workers (instances).
     pub min: u32,
-    /// Most workers.
+    /// Most workers (instances).
     pub max: u32,
 }
 
@@ -481,6 +515,21 @@ pub enum Action {
         tier: usize,
         /// Workers from then on.
         workers: u32,
+    },
+    /// Set the instances in rotation of a tier that declares them: ready
+    /// ones are added at once, the surplus drains.
+    SetInstances {
+        /// Tier index.
+        tier: usize,
+        /// Instances in rotation from then on.
+        instances: u32,
+    },
+    /// Instances of a tier crash: their requests get an error at once.
+    FailInstances {
+        /// Tier index.
+        tier: usize,
+        /// Instances that go down.
+        instances: u32,
     },
     /// Set the waiting room's admission rate (per second).
     AdmissionRate(PerSecond),
@@ -575,6 +624,37 @@ impl LaunchDay {
                 && (a.min > a.max || a.step == 0 || a.period <= 0.0)
             {
                 return Err(format!("tier {}: autoscale needs min <= max, step >= 1 and period > 0", tier.name));
+            }
+            if let Some(n) = tier.instances {
+                let most = tier.autoscale.map_or(n, |a| a.max.max(n));
+                if n == 0 || most > MAX_INSTANCES || u64::from(most) * u64::from(tier.workers) > MAX_TIER_WORKERS {
+                    return Err(format!(
+                        "tier {}: instances must be from 1 to {MAX_INSTANCES}, with at most {MAX_TIER_WORKERS} workers in all",
+                        tier.name
+                    ));
+                }
+            }
+        }
+        for iv in &self.interventions {
+            match iv.action {
+                Action::SetInstances { tier, instances } | Action::FailInstances { tier, instances } => {
+                    let Some(t) = self.tiers.get(tier) else {
+                        return Err("an intervention names an unknown tier".into());
+                    };
+                    if t.instances.is_none()
+                        || instances > MAX_INSTANCES
+                        || u64::from(instances) * u64::from(t.workers) > MAX_TIER_WORKERS
+                    {
+                        return Err(format!(
+                            "tier {}: instance interventions need a tier with instances, and at most {MAX_INSTANCES} instances",
+                            t.name
+                        ));
+                    }
+                }
+                Action::SetWorkers { tier, .. } if self.tiers.get(tier).is_none_or(|t| t.instances.is_some()) => {
+                    return Err("set_workers needs a tier without instances".into());
+                }
+                _ => {}
             }
         }
         for c in &self.categories {

@@ -99,7 +99,7 @@ pub struct TierInterval {
 
 impl TierInterval {
     /// Column names, with units, in order.
-    pub const COLUMNS: [&'static str; 9] = [
+    pub const COLUMNS: [&'static str; 10] = [
         "workers_mean",
         "busy_mean",
         "utilisation",
@@ -109,6 +109,7 @@ impl TierInterval {
         "rejected",
         "timeouts",
         "throughput_per_s",
+        "instances_mean",
     ];
 
     /// The value of column `name`.

@@ -3,7 +3,7 @@
 use super::access::AccessSchedule;
 use super::edge::EdgeState;
 use super::funnel::Funnel;
-use super::origin::{TierMark, TierState};
+use super::origin::{Phase, TierMark, TierState};
 use super::results::{
     ApplicantBalance, BinSeries, LaunchInterval, LaunchResult, LaunchSummary, RoomBalance, TierInterval,
 };
@@ -60,7 +60,8 @@ enum Event {
     RoomAbandon { applicant: u32, epoch: u32 },
     /// Autoscaling looks at a tier.
     Autoscale { tier: u16 },
-    /// Workers ordered by autoscaling are ready.
+    /// Workers (instances, for a tier that declares them) ordered by
+    /// autoscaling are ready.
     WorkersReady { tier: u16, workers: u32 },
     /// A scheduled intervention.
     Intervention { index: u16 },
@@ -140,6 +141,13 @@ struct Applicant {
 }
 
 const _: () = assert!(std::mem::size_of::<Applicant>() == 20);
+
+/// A request slot's phase (`Sim::slot_phase`).
+const SLOT_FREE: u8 = 0;
+const SLOT_QUEUED: u8 = 1;
+const SLOT_SERVING: u8 = 2;
+/// Ended by a crash during a stage: its `StageDone` frees the slot.
+const SLOT_DEAD: u8 = 3;
 
 /// A request in the origin.
 #[derive(Debug, Clone, Copy)]
@@ -249,6 +257,15 @@ struct Sim<'a> {
     applicants: Vec<Applicant>,
     requests: Vec<Request>,
     free_requests: Vec<u32>,
+    /// The longest route: each request slot has this many entries in
+    /// `hop_instance`.
+    max_route: usize,
+    /// The instance a request holds (or waits at) at each hop of its route,
+    /// `max_route` entries per request slot.
+    hop_instance: Vec<u32>,
+    /// What each request slot is: free, queued, in service, or ended by a
+    /// crash while its stage was running (its `StageDone` is stale).
+    slot_phase: Vec<u8>,
     tiers: Vec<TierState>,
     edge: EdgeState,
     room: Option<RoomState>,
@@ -394,7 +411,7 @@ impl<'a> Sim<'a> {
         let minutes = (day.run.duration / 60.0).ceil() as usize + 1;
         let width = verdicts::bin_width(day.run.duration);
         let capacity_model = CapacityModel::new(day);
-        let capacity = capacity_model.capacity(|t| day.tiers[t].workers);
+        let capacity = capacity_model.capacity(|t| (day.tiers[t].initial_instances(), day.tiers[t].workers));
         let hostile_stream = |purpose, source: &super::HostileSource| {
             streams.stream(StreamKey::new(purpose, &format!("hostile/{}", source.name)))
         };
@@ -406,6 +423,10 @@ impl<'a> Sim<'a> {
             applicants: Vec::with_capacity((day.max_applicants() as usize).min(1 << 24)),
             requests: Vec::with_capacity(1 << 12),
             free_requests: Vec::with_capacity(1 << 12),
+            // Hostile requests aimed at a tier hold one hop.
+            max_route: day.journey.iter().map(|s| s.route.len()).max().unwrap_or(1).max(1),
+            hop_instance: Vec::with_capacity(1 << 12),
+            slot_phase: Vec::with_capacity(1 << 12),
             tiers: day.tiers.iter().map(TierState::new).collect(),
             edge: EdgeState::new(&day.edge, &day.journey),
             room: day.waiting_room.as_ref().map(RoomState::new),
@@ -1365,30 +1386,52 @@ impl<'a> Sim<'a> {
     fn enter_tier(&mut self, r: u32) {
         let now = self.now();
         let req = self.requests[r as usize];
-        let t = route_of(self.day, &req)[usize::from(req.hop)];
+        let hop = usize::from(req.hop);
+        let t = route_of(self.day, &req)[hop];
+        if self.slot_phase.len() <= r as usize {
+            self.slot_phase.resize(r as usize + 1, SLOT_FREE);
+            self.hop_instance.resize(self.slot_phase.len() * self.max_route, 0);
+        }
         let spec = &self.day.tiers[t];
         let tier = &mut self.tiers[t];
         tier.counts.arrivals += 1;
-        if tier.busy < tier.workers {
+        let Some(i) = tier.choose() else {
+            // No instance in rotation: the balancer answers with an error.
+            tier.counts.rejected += 1;
+            self.abort(r, hop, Outcome::Rejected);
+            return;
+        };
+        let i = i as usize;
+        self.hop_instance[r as usize * self.max_route + hop] = i as u32;
+        if tier.instances[i].busy < tier.workers {
             self.start_stage(r, t);
             return;
         }
-        let waiting = tier.queue.len() as u32;
+        let waiting = tier.instances[i].queue.len() as u32;
         if waiting >= spec.queue_capacity || spec.shed_above.is_some_and(|s| waiting >= s) {
             tier.counts.rejected += 1;
-            self.abort(r, usize::from(req.hop), Outcome::Rejected);
+            self.abort(r, hop, Outcome::Rejected);
             return;
         }
         self.requests[r as usize].queued_at = now;
-        tier.push(now, r);
+        self.slot_phase[r as usize] = SLOT_QUEUED;
+        tier.push(now, i, r);
         self.arm_timeout(r);
+    }
+
+    /// The instance request `r` holds (or waits at) at hop `hop`.
+    #[inline]
+    fn instance_at(&self, r: u32, hop: usize) -> usize {
+        self.hop_instance[r as usize * self.max_route + hop] as usize
     }
 
     fn start_stage(&mut self, r: u32, t: usize) {
         let now = self.now();
+        let i = self.instance_at(r, usize::from(self.requests[r as usize].hop));
+        self.slot_phase[r as usize] = SLOT_SERVING;
         let tier = &mut self.tiers[t];
-        let busy = tier.busy + 1;
-        tier.set_busy(now, busy);
+        tier.change_busy(now, i, true);
+        let busy = tier.instances[i].busy;
         let hostile = self.requests[r as usize].hostile;
         let service = if hostile == 0 {
             let service = self.day.tiers[t].service.sample(&mut self.service_rngs[t]) * tier.slowdown(busy);
@@ -1408,6 +1451,11 @@ impl<'a> Sim<'a> {
     }
 
     fn stage_done(&mut self, r: u32) {
+        if self.slot_phase[r as usize] == SLOT_DEAD {
+            // Its instance or one it held crashed: already answered.
+            self.free_request(r);
+            return;
+        }
         let now = self.now();
         let req = self.requests[r as usize];
         let route = route_of(self.day, &req);
@@ -1424,9 +1472,9 @@ impl<'a> Sim<'a> {
             return;
         }
         if req.hostile != 0 {
-            self.free_requests.push(r);
             self.hostile_done(req, true);
-            self.release_route(&req, route.len());
+            self.release_route(r, &req, route.len());
+            self.free_request(r);
             return;
         }
         // Done: answer, then free the workers held along the route.
@@ -1440,9 +1488,17 @@ impl<'a> Sim<'a> {
         } else if req.cache_on_success && self.edge.is_cacheable(usize::from(req.step)) {
             self.edge.store(usize::from(req.step), req.applicant, now);
         }
-        self.free_requests.push(r);
         self.respond(req.applicant, req.epoch, Outcome::Ok, usize::from(req.step), now - req.issued);
-        self.release_route(&req, route.len());
+        self.release_route(r, &req, route.len());
+        self.free_request(r);
+    }
+
+    /// Request slot `r` may be used again. Freed after its route is
+    /// released, so that the instances it held are still known then.
+    #[inline]
+    fn free_request(&mut self, r: u32) {
+        self.slot_phase[r as usize] = SLOT_FREE;
+        self.free_requests.push(r);
     }
 
     /// Ends request `r` with an error; it holds the first `held` tiers of its
@@ -1450,33 +1506,36 @@ impl<'a> Sim<'a> {
     fn abort(&mut self, r: u32, held: usize, outcome: Outcome) {
         let now = self.now();
         let req = self.requests[r as usize];
-        self.free_requests.push(r);
         if req.hostile != 0 {
             self.hostile_done(req, false);
         } else {
             self.respond(req.applicant, req.epoch, outcome, usize::from(req.step), now - req.issued);
         }
-        self.release_route(&req, held);
+        self.release_route(r, &req, held);
+        self.free_request(r);
     }
 
-    fn release_route(&mut self, req: &Request, held: usize) {
+    /// Frees the workers request `r` holds at the first `held` hops of its
+    /// route, each at the instance it holds there.
+    fn release_route(&mut self, r: u32, req: &Request, held: usize) {
         let route = route_of(self.day, req);
         for hop in (0..held).rev() {
             let t = route[hop];
+            let i = self.instance_at(r, hop);
             let now = self.now();
-            let busy = self.tiers[t].busy - 1;
-            self.tiers[t].set_busy(now, busy);
-            self.fill(t);
+            self.tiers[t].change_busy(now, i, false);
+            self.fill(t, i);
         }
     }
 
-    /// Gives free workers at tier `t` to waiting requests, answering those
-    /// that waited past the queue timeout with an error instead.
-    fn fill(&mut self, t: usize) {
+    /// Gives free workers at instance `i` of tier `t` to waiting requests,
+    /// answering those that waited past the queue timeout with an error
+    /// instead; a draining instance left with nothing stops.
+    fn fill(&mut self, t: usize, i: usize) {
         let now = self.now();
         let timeout = self.day.tiers[t].queue_timeout;
-        while self.tiers[t].busy < self.tiers[t].workers {
-            let Some(r) = self.tiers[t].pop(now) else { break };
+        while self.tiers[t].instances[i].busy < self.tiers[t].workers {
+            let Some(r) = self.tiers[t].pop(now, i) else { break };
             let req = self.requests[r as usize];
             if timeout.is_some_and(|limit| now - req.queued_at > limit) {
                 self.tiers[t].counts.timeouts += 1;
@@ -1485,10 +1544,12 @@ impl<'a> Sim<'a> {
                 self.start_stage(r, t);
             }
         }
+        self.tiers[t].settle(now, i);
     }
 
     fn autoscale(&mut self, t: usize) {
         let Some(policy) = self.day.tiers[t].autoscale else { return };
+        let by_instances = self.day.tiers[t].instances.is_some();
         let now = self.now();
         let tier = &mut self.tiers[t];
         let here = tier.mark(now);
@@ -1496,14 +1557,21 @@ impl<'a> Sim<'a> {
         tier.autoscale_mark = here;
         let capacity = here.workers_area - before.workers_area;
         let utilisation = if capacity > 0.0 { (here.busy_area - before.busy_area) / capacity } else { 1.0 };
-        let planned = tier.workers + tier.pending;
+        // A tier of instances counts instances in rotation; the others
+        // count workers.
+        let size = if by_instances { tier.running } else { tier.workers };
+        let planned = size + tier.pending;
         if utilisation > policy.target && planned < policy.max {
             let add = policy.step.min(policy.max - planned);
             tier.pending += add;
             self.events.schedule_in(policy.delay, Event::WorkersReady { tier: t as u16, workers: add });
-        } else if utilisation < policy.target * 0.5 && tier.pending == 0 && tier.workers >= policy.min + policy.step {
-            let workers = tier.workers - policy.step;
-            tier.set_workers(now, workers);
+        } else if utilisation < policy.target * 0.5 && tier.pending == 0 && size >= policy.min + policy.step {
+            if by_instances {
+                tier.drain_instances(now, policy.step);
+            } else {
+                let workers = tier.workers - policy.step;
+                tier.set_workers(now, workers);
+            }
             self.workers_changed();
         }
         self.events.schedule_in(policy.period, Event::Autoscale { tier: t as u16 });
@@ -1513,10 +1581,76 @@ impl<'a> Sim<'a> {
         let now = self.now();
         let tier = &mut self.tiers[t];
         tier.pending -= workers;
+        if self.day.tiers[t].instances.is_some() {
+            // New instances, empty: nothing waits for them yet.
+            tier.start_instances(now, workers, false);
+            self.workers_changed();
+            return;
+        }
         let total = tier.workers + workers;
         tier.set_workers(now, total);
         self.workers_changed();
-        self.fill(t);
+        self.fill(t, 0);
+    }
+
+    /// `n` instances of tier `t` crash. The requests that held a worker or
+    /// waited there are answered with an error at once (as a rejection);
+    /// the workers they held at other tiers are freed; a stage still
+    /// running for one of them ends unseen (its slot is marked dead).
+    fn fail_instances(&mut self, t: usize, n: u32) {
+        let now = self.now();
+        let failed = self.tiers[t].fail_instances(n);
+        let crashed = |tier: usize, i: usize| tier == t && failed[i];
+        let mut answers = Vec::new();
+        for r in 0..self.slot_phase.len() as u32 {
+            let phase = self.slot_phase[r as usize];
+            if phase != SLOT_QUEUED && phase != SLOT_SERVING {
+                continue;
+            }
+            let req = self.requests[r as usize];
+            let route = route_of(self.day, &req);
+            let hop = usize::from(req.hop);
+            let Some(at) = route[..=hop].iter().position(|x| *x == t) else { continue };
+            if !failed[self.instance_at(r, at)] {
+                continue;
+            }
+            let serving = phase == SLOT_SERVING;
+            let held = if serving { hop + 1 } else { hop };
+            for (h, &th) in route[..held].iter().enumerate() {
+                let i = self.instance_at(r, h);
+                if !crashed(th, i) {
+                    self.tiers[th].change_busy(now, i, false);
+                }
+            }
+            if serving {
+                self.slot_phase[r as usize] = SLOT_DEAD;
+            } else {
+                let i = self.instance_at(r, hop);
+                if !crashed(route[hop], i) {
+                    self.tiers[route[hop]].remove_queued(now, i, r);
+                }
+                self.free_request(r);
+            }
+            self.tiers[t].counts.rejected += 1;
+            answers.push(req);
+        }
+        self.tiers[t].stop_failed(now, &failed);
+        self.workers_changed();
+        for req in answers {
+            if req.hostile != 0 {
+                self.hostile_done(req, false);
+                continue;
+            }
+            self.respond(req.applicant, req.epoch, Outcome::Rejected, usize::from(req.step), now - req.issued);
+        }
+        // Workers freed elsewhere take the requests waiting for them.
+        for tier in 0..self.tiers.len() {
+            for i in 0..self.tiers[tier].instances.len() {
+                if self.tiers[tier].instances[i].phase != Phase::Down {
+                    self.fill(tier, i);
+                }
+            }
+        }
     }
 
     fn intervene(&mut self, index: usize) {
@@ -1528,8 +1662,18 @@ impl<'a> Sim<'a> {
             Action::SetWorkers { tier, workers } => {
                 self.tiers[tier].set_workers(now, workers);
                 self.workers_changed();
-                self.fill(tier);
+                self.fill(tier, 0);
             }
+            Action::SetInstances { tier, instances } => {
+                let running = self.tiers[tier].running;
+                if instances > running {
+                    self.tiers[tier].start_instances(now, instances - running, true);
+                } else {
+                    self.tiers[tier].drain_instances(now, running - instances);
+                }
+                self.workers_changed();
+            }
+            Action::FailInstances { tier, instances } => self.fail_instances(tier, instances),
             Action::AdmissionRate(rate) => {
                 if let Some(room) = &mut self.room {
                     room.admission = Admission::Rate(rate);
@@ -1548,12 +1692,12 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// A tier's workers changed, and with them perhaps the origin's
-    /// capacity.
+    /// A tier's workers or instances in rotation changed, and with them
+    /// perhaps the origin's capacity.
     fn workers_changed(&mut self) {
         let now = self.now();
         let tiers = &self.tiers;
-        let capacity = self.capacity_model.capacity(|t| tiers[t].workers);
+        let capacity = self.capacity_model.capacity(|t| (tiers[t].running, tiers[t].workers));
         if capacity != self.capacity.current() {
             self.bin_capacity(now);
             self.capacity.set(now, capacity);
@@ -1689,6 +1833,7 @@ impl<'a> Sim<'a> {
                     (here.counts.rejected - before.counts.rejected) as f64,
                     (here.counts.timeouts - before.counts.timeouts) as f64,
                     per(completed),
+                    per(here.instances_area - before.instances_area),
                 ],
             });
             tier.interval_mark = here;

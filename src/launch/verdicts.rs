@@ -129,6 +129,10 @@ impl Windows {
 ///   the tiers after it on the route (their own saturation is their own
 ///   bound).
 ///
+/// A tier of instances (replicas behind a balancer) has one such bound per
+/// instance, each with its own knee, so it carries the instances in
+/// rotation × that bound: draining instances take no new requests.
+///
 /// The origin's capacity is the smallest bound. Assumptions: the mix is
 /// the journey's, each category weighted by the people its arrival parts
 /// bring (a per-application step counts the mean applications each files),
@@ -231,10 +235,18 @@ impl CapacityModel {
         CapacityModel { terms }
     }
 
-    /// Origin requests per second the origin can serve with `workers(t)`
-    /// workers at tier t; infinite when no step reaches the origin.
-    pub fn capacity(&self, workers: impl Fn(usize) -> u32) -> f64 {
-        self.terms.iter().map(|t| t.bound(workers(t.tier))).fold(f64::INFINITY, f64::min)
+    /// Origin requests per second the origin can serve with `size(t)` =
+    /// (instances, workers of each) at tier t: each instance carries its own
+    /// USL optimum, so a tier carries instances × that; infinite when no
+    /// step reaches the origin.
+    pub fn capacity(&self, size: impl Fn(usize) -> (u32, u32)) -> f64 {
+        self.terms
+            .iter()
+            .map(|t| {
+                let (instances, workers) = size(t.tier);
+                f64::from(instances) * t.bound(workers)
+            })
+            .fold(f64::INFINITY, f64::min)
     }
 }
 
@@ -670,9 +682,9 @@ mod tests {
     fn capacity_is_the_tightest_tier_at_its_best_concurrency() {
         // One tier of c workers, no USL: c / E[S].
         let model = CapacityModel::new(&day(ONE_TIER));
-        assert!((model.capacity(|_| 10) - 100.0).abs() < 1e-9);
-        assert!((model.capacity(|_| 3) - 30.0).abs() < 1e-9);
-        assert_eq!(model.capacity(|_| 0), 0.0);
+        assert!((model.capacity(|_| (1, 10)) - 100.0).abs() < 1e-9);
+        assert!((model.capacity(|_| (1, 3)) - 30.0).abs() < 1e-9);
+        assert_eq!(model.capacity(|_| (1, 0)), 0.0);
         // Two tiers. A static page (90% edge hits) reaches the app alone;
         // a form and a submission hold an app thread (20 ms) while the
         // database works (50 ms). The database has 64 connections, but
@@ -698,15 +710,22 @@ mod tests {
         let db = knee / (routed * 0.050 * slowdown);
         assert!(db < app);
         assert!(
-            (model.capacity(|t| [40, 64][t]) - db).abs() < 1e-9 * db,
+            (model.capacity(|t| (1, [40, 64][t])) - db).abs() < 1e-9 * db,
             "{} vs {db}",
-            model.capacity(|t| [40, 64][t])
+            model.capacity(|t| (1, [40, 64][t]))
         );
         // Below the knee every connection counts.
         let db8 = 8.0 / (routed * 0.050 * (1.0 + 0.01 * 7.0 + 0.0024 * 56.0));
-        assert!((model.capacity(|t| [40, 8][t]) - db8).abs() < 1e-9 * db8);
+        assert!((model.capacity(|t| (1, [40, 8][t])) - db8).abs() < 1e-9 * db8);
         // A starved app tier becomes the bound.
         let app4 = 4.0 / ((home + routed) * 0.020 + routed * 0.050);
-        assert!((model.capacity(|t| [4, 64][t]) - app4).abs() < 1e-9 * app4);
+        assert!((model.capacity(|t| (1, [4, 64][t])) - app4).abs() < 1e-9 * app4);
+        // Replicas: eight databases of 64 connections carry eight times one
+        // database's optimum; one server of 512 connections still only one.
+        let app8 = 8.0 * app;
+        assert!((model.capacity(|t| [(8, 40), (8, 64)][t]) - 8.0 * db).abs() < 1e-9 * db);
+        assert!((model.capacity(|t| [(8, 40), (1, 512)][t]) - db).abs() < 1e-9 * db);
+        assert!(8.0 * db < app8);
+        assert_eq!(model.capacity(|t| [(1, 40), (0, 64)][t]), 0.0);
     }
 }

@@ -9,9 +9,10 @@ use crate::arrivals::{ProfileShape, RateProfile};
 use crate::dist::TimeDistribution;
 use crate::engine::RunLength;
 use crate::launch::{
-    Action, Admission, ArrivalPart, Autoscale, Behaviour, Category, ContentClass, DEFAULT_MILESTONES, Edge, EdgeFilter,
-    HostileSource, HostileTarget, Intervention, LaunchDay, MAX_ITEMS_PER_REQUEST, MAX_MILESTONE, MAX_MILESTONES,
-    MAX_STEPS, Reminder, RetryDelay, Step, StepSet, Stock, Tier, WaitingRoom,
+    Action, Admission, ArrivalPart, Autoscale, Balancer, Behaviour, Category, ContentClass, DEFAULT_MILESTONES, Edge,
+    EdgeFilter, HostileSource, HostileTarget, Intervention, LaunchDay, MAX_INSTANCES, MAX_ITEMS_PER_REQUEST,
+    MAX_MILESTONE, MAX_MILESTONES, MAX_STEPS, MAX_TIER_WORKERS, Reminder, RetryDelay, Step, StepSet, Stock, Tier,
+    WaitingRoom,
 };
 use crate::units::{Seconds, format_duration, quote};
 use serde::Deserialize;
@@ -171,6 +172,8 @@ pub(crate) struct RawTier {
     pub queue_timeout: Option<Duration>,
     pub shed_above: Option<i64>,
     pub autoscale: Option<Spanned<RawAutoscale>>,
+    pub instances: Option<i64>,
+    pub balancer: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -209,6 +212,7 @@ pub(crate) struct RawIntervention {
     pub label: Option<String>,
     pub tier: Option<String>,
     pub workers: Option<i64>,
+    pub instances: Option<i64>,
     pub rate: Option<Rate>,
     pub sessions: Option<i64>,
     pub category: Option<String>,
@@ -266,7 +270,7 @@ pub(crate) struct RawLaunch<'r> {
 
 /// The names an intervention may refer to.
 struct Names<'n> {
-    tiers: &'n [&'n str],
+    tiers: &'n [Tier],
     categories: &'n [&'n str],
     filters: &'n [&'n str],
 }
@@ -400,7 +404,7 @@ impl Builder<'_> {
         let filter_names: Vec<&str> = filters.iter().map(|f| f.name.as_str()).collect();
         let mut interventions = Vec::with_capacity(raw.interventions.len());
         for (i, iv) in raw.interventions.iter().enumerate() {
-            let names = Names { tiers: &tier_names, categories: &category_names, filters: &filter_names };
+            let names = Names { tiers: &tiers, categories: &category_names, filters: &filter_names };
             let built = self.intervention(iv, i, &names, &steps, waiting_room.is_some())?;
             if interventions.last().is_some_and(|prev: &Intervention| built.at < prev.at) {
                 return Err(self.map.error_at(
@@ -621,7 +625,35 @@ impl Builder<'_> {
         let t = spanned.get_ref();
         let path = |key: &str| format!("tier[{}].{key}", t.name);
         let err = |key: &str, m: String| self.map.error_at(at, &path(key), key, m);
-        let workers = int_range(t.workers, 1, 10_000_000).map_err(|m| err("workers", m))? as u32;
+        let workers = int_range(t.workers, 1, MAX_TIER_WORKERS as i64).map_err(|m| err("workers", m))? as u32;
+        // Instances × workers stays within the bound on a tier's workers.
+        let most_instances =
+            |workers: u32| (MAX_TIER_WORKERS / u64::from(workers)).min(u64::from(MAX_INSTANCES)) as i64;
+        let instances = t
+            .instances
+            .map(|n| {
+                int_range(n, 1, most_instances(workers)).map(|n| n as u32).map_err(|m| {
+                    format!("{m} (instances × workers may be at most {MAX_TIER_WORKERS}, and instances at most {MAX_INSTANCES})")
+                })
+            })
+            .transpose()
+            .map_err(|m| err("instances", m))?;
+        let balancer = match t.balancer.as_deref() {
+            None | Some("least_connections") => Balancer::LeastConnections,
+            Some("round_robin") => Balancer::RoundRobin,
+            Some(other) => {
+                return Err(err(
+                    "balancer",
+                    format!("{} is not a balancer; allowed: least_connections, round_robin", quote(other)),
+                ));
+            }
+        };
+        if t.balancer.is_some() && instances.is_none() {
+            return Err(err(
+                "balancer",
+                "a balancer needs `instances` (a tier of one server has nothing to balance)".into(),
+            ));
+        }
         let queue_capacity = int_range(t.queue, 0, 1_000_000_000).map_err(|m| err("queue", m))? as u32;
         let contention = t.contention.unwrap_or(0.0);
         let coherency = t.coherency.unwrap_or(0.0);
@@ -659,15 +691,19 @@ impl Builder<'_> {
                 if r.period.0 < MIN_AUTOSCALE_PERIOD {
                     return Err(a_err("period", format!("must be at least 1s; got {}", format_duration(r.period.0))));
                 }
-                let step = int_range(r.step, 1, 10_000_000).map_err(|m| a_err("step", m))? as u32;
-                let min = int_range(r.min, 1, 10_000_000).map_err(|m| a_err("min", m))? as u32;
-                let max = int_range(r.max, i64::from(min), 10_000_000).map_err(|m| a_err("max", m))? as u32;
+                // With instances, step, min and max count instances.
+                let most = if instances.is_some() { most_instances(workers) } else { MAX_TIER_WORKERS as i64 };
+                let step = int_range(r.step, 1, most).map_err(|m| a_err("step", m))? as u32;
+                let min = int_range(r.min, 1, most).map_err(|m| a_err("min", m))? as u32;
+                let max = int_range(r.max, i64::from(min), most).map_err(|m| a_err("max", m))? as u32;
                 Some(Autoscale { target: r.target, period: r.period.0, delay: r.delay.0, step, min, max })
             }
         };
         Ok(Tier {
             name: t.name.clone(),
             workers,
+            instances,
+            balancer,
             service: self.dist(&t.service, &path("service"))?,
             queue_capacity,
             contention,
@@ -1181,10 +1217,26 @@ impl Builder<'_> {
         let time = self.clock(r.at.0, at, &path("at"), "at")?;
         let tier = || -> Result<usize, ScenarioError> {
             let name = r.tier.as_deref().ok_or_else(|| err("tier", format!("{} needs `tier`", quote(&r.action))))?;
-            tiers
-                .iter()
-                .position(|t| *t == name)
-                .ok_or_else(|| err("tier", format!("no tier is called {}; tiers: {}", quote(name), tiers.join(", "))))
+            tiers.iter().position(|t| t.name == name).ok_or_else(|| {
+                let names: Vec<&str> = tiers.iter().map(|t| t.name.as_str()).collect();
+                err("tier", format!("no tier is called {}; tiers: {}", quote(name), names.join(", ")))
+            })
+        };
+        // The instance interventions: a tier that declares `instances`, and
+        // a count within its bounds.
+        let instances = |least: i64| -> Result<(usize, u32), ScenarioError> {
+            let t = tier()?;
+            let spec = &tiers[t];
+            if spec.instances.is_none() {
+                return Err(err(
+                    "tier",
+                    format!("{} needs a tier with `instances`; tier {} has none", quote(&r.action), quote(&spec.name)),
+                ));
+            }
+            let n = r.instances.ok_or_else(|| err("instances", format!("{} needs `instances`", quote(&r.action))))?;
+            let most = (MAX_TIER_WORKERS / u64::from(spec.workers)).min(u64::from(MAX_INSTANCES)) as i64;
+            let n = int_range(n, least, most).map_err(|m| err("instances", m))? as u32;
+            Ok((t, n))
         };
         let category = || -> Result<usize, ScenarioError> {
             let name = r
@@ -1214,7 +1266,25 @@ impl Builder<'_> {
             "set_workers" => {
                 let workers = r.workers.ok_or_else(|| err("workers", "\"set_workers\" needs `workers`".into()))?;
                 let workers = int_range(workers, 0, 10_000_000).map_err(|m| err("workers", m))? as u32;
-                Action::SetWorkers { tier: tier()?, workers }
+                let tier = tier()?;
+                if tiers[tier].instances.is_some() {
+                    return Err(err(
+                        "tier",
+                        format!(
+                            "tier {} is scaled by instances: use \"set_instances\" (workers stay per instance)",
+                            quote(&tiers[tier].name)
+                        ),
+                    ));
+                }
+                Action::SetWorkers { tier, workers }
+            }
+            "set_instances" => {
+                let (tier, instances) = instances(0)?;
+                Action::SetInstances { tier, instances }
+            }
+            "fail_instances" => {
+                let (tier, instances) = instances(1)?;
+                Action::FailInstances { tier, instances }
             }
             "admission_rate" => {
                 needs_room("admission_rate")?;
@@ -1250,8 +1320,8 @@ impl Builder<'_> {
                     "action",
                     format!(
                         "{} is not an intervention; allowed: close_portal, open_portal, cache_personal_pages, \
-                         bypass_personal_pages, set_workers, admission_rate, max_sessions, edge_capacity, open_category, close_category, \
-                         filter_on, filter_off",
+                         bypass_personal_pages, set_workers, set_instances, fail_instances, admission_rate, max_sessions, \
+                         edge_capacity, open_category, close_category, filter_on, filter_off",
                         quote(other)
                     ),
                 ));
