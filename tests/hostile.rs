@@ -254,3 +254,33 @@ fn hostile_sources_filters_and_stock_are_checked_where_they_are_written() {
         assert!(message.contains(says), "{message} should say {says}");
     }
 }
+
+#[test]
+fn the_presale_scenario_replays_15_november_2022() {
+    let text = std::fs::read_to_string("scenarios/eras-presale-2022-11-15.toml").unwrap();
+    let day = match parse_scenario("scenarios/eras-presale-2022-11-15.toml", &text).unwrap().model {
+        Model::LaunchDay(day) => *day,
+        other => panic!("not a launch day: {other:?}"),
+    };
+    let r = simulate(&day, &RngStreams::new(20221115, 0)).unwrap();
+    // The public record (shared/domain/facts.md 3.4), each within 10%.
+    let requests = metric(&r, "all_requests");
+    assert!((3.15e9..=3.85e9).contains(&requests), "{requests:.3e} requests, not about 3.5 billion");
+    let people = metric(&r, "applicants");
+    assert!((10.8e6..=13.2e6).contains(&people), "{people} people at the site, not about 12 million");
+    let failed = 1.0 - metric(&r, "availability");
+    assert!((0.135..=0.165).contains(&failed), "{failed:.3} of interactions failed, not about 15%");
+    let longest = metric(&r, "room_wait_max_s") / 3600.0;
+    assert!((7.2..=8.8).contains(&longest), "longest wait {longest:.2} h, not about 8 h");
+    // More than 2 million tickets sold on the day, and none left for a
+    // general sale.
+    let sold = metric(&r, "items_to_people") + metric(&r, "items_to_bots");
+    assert!(sold > 2.0e6, "{sold} tickets sold");
+    assert!(metric(&r, "sold_out_at_s") < 24.0 * 3600.0, "never sold out");
+    // Nobody is let in from the queue while it is paused, 13:00 to 15:15.
+    for row in r.intervals.iter().filter(|i| i.start >= 13.0 * 3600.0 && i.end <= 15.25 * 3600.0) {
+        assert!(row.get("room_wait_mean_s").unwrap().is_nan(), "let in during the pause at {}", row.start);
+    }
+    let b = r.balance;
+    assert_eq!(b.arrived, b.accounted(), "{b:?}");
+}

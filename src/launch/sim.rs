@@ -806,17 +806,22 @@ impl<'a> Sim<'a> {
         let step = usize::from(a.step);
         let spec = &self.day.journey[step];
         self.counts.n[C::REQUESTS] += 1;
-        if !self.portal_open || !self.category_open(usize::from(a.category)) {
+        if !self.portal_open {
             return self.respond(id, a.epoch, Outcome::Closed, step, self.day.edge.latency);
         }
         if self.blocks_person(id) {
             return self.respond(id, a.epoch, Outcome::Blocked, step, self.day.edge.latency);
         }
-        if !self.edge_takes(now) {
-            return self.respond(id, a.epoch, Outcome::EdgeError, step, self.day.edge.latency);
-        }
+        // Fixed pages, from the edge's own copy: sold out says so to
+        // everyone, even to those whose window has not opened.
         if self.sold_out() {
             return self.respond(id, a.epoch, Outcome::SoldOut, step, self.day.edge.latency);
+        }
+        if !self.category_open(usize::from(a.category)) {
+            return self.respond(id, a.epoch, Outcome::Closed, step, self.day.edge.latency);
+        }
+        if !self.edge_takes(now) {
+            return self.respond(id, a.epoch, Outcome::EdgeError, step, self.day.edge.latency);
         }
         let mut cache_on_success = false;
         match spec.class {
