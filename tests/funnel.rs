@@ -260,3 +260,29 @@ fn the_report_shows_a_funnel_table_only_for_a_day_with_choices() {
         assert!(screen.lines().all(|l| l.chars().count() <= terminal::WIDTH), "{screen}");
     }
 }
+
+#[test]
+fn the_funnel_counts_everyone_who_arrived_on_a_day_that_sells_out() {
+    use clickday::pipeline::{self, ScenarioRun, Tables};
+    use clickday::report::markdown_summary;
+    // 500 items for some 18,000 people: most are turned away sold out, and
+    // the totals under the funnel say so, so that they add up to the
+    // arrivals.
+    let text = step_with(&format!("{}\n[stock]\nitems = 500\n", calm()), "login", "continue = 0.9");
+    let scenario = parse_scenario("funnel.toml", &text).unwrap();
+    let Model::LaunchDay(day) = &scenario.model else { panic!("not a launch day") };
+    let results = clickday::launch::run_replications(day, 5, 2, &|| {}).unwrap();
+    for r in &results {
+        let b = r.balance;
+        assert!(b.sold_out > 10_000, "{b:?}");
+        assert_eq!(b.arrived, b.accounted(), "{b:?}");
+    }
+    let estimates = clickday::launch::estimate(&results);
+    let tables = Tables { files: Vec::new(), events: 0, replications: 2 };
+    let run = ScenarioRun { scenario: &scenario, source: "test", seed: 5, replications: 2 };
+    let view = pipeline::view(&run, &tables, &estimates);
+    let md = markdown_summary(std::slice::from_ref(&view), &[]);
+    let e = estimates.iter().find(|e| e.metric == "people_sold_out").unwrap();
+    let sold_out = clickday::verdict::estimate_text(e, None, view.duration);
+    assert!(md.contains(&format!("turned away because the stock had sold out: {sold_out}")), "{md}");
+}

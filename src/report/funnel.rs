@@ -65,6 +65,8 @@ pub fn table(view: &ScenarioView<'_>) -> Option<FunnelTable> {
         ("applicants_left_by_choice", "left by choice in all"),
         ("applicants_given_up", "gave up after the portal failed them (at a step or in a waiting room's line)"),
         ("applicants_gone_for_now", "gone for now at the end"),
+        // Only on a day with a stock.
+        ("people_sold_out", "turned away because the stock had sold out"),
     ] {
         if let Some(e) = find(metric) {
             totals.push(format!("{what}: {}", text(e)));
