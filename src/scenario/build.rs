@@ -3,7 +3,7 @@
 //! key and line of the first problem.
 
 use super::error::{ScenarioError, SourceMap};
-use super::raw::{RawDist, RawScenario, RawSource, RawStation};
+use super::raw::{RawDist, RawRatePoint, RawScenario, RawSource, RawStation};
 use super::{Model, Scenario};
 use crate::arrivals::{ArrivalProcess, ProfileShape, RateProfile};
 use crate::dist::TimeDistribution;
@@ -269,6 +269,29 @@ impl<'a> Builder<'a> {
         self.map.error_at(at, &path, "initial_customers", message("this station starts with"))
     }
 
+    /// The points of a rate profile (`[{ at, rate }, ...]`), each at its
+    /// clock time, in strictly increasing time; `path` names the list.
+    pub(super) fn profile_points(
+        &self,
+        written: &[Spanned<RawRatePoint>],
+        path: &str,
+    ) -> Result<Vec<(Seconds, f64)>, ScenarioError> {
+        let mut points: Vec<(Seconds, f64)> = Vec::with_capacity(written.len());
+        for (n, point) in written.iter().enumerate() {
+            let key = format!("{path}[{}].at", n + 1);
+            let t = self.clock(point.get_ref().at.0, point.span().start, &key, "at")?;
+            if points.last().is_some_and(|(prev, _)| t <= *prev) {
+                return Err(self.map.error_on_line(
+                    point.span().start,
+                    &key,
+                    "profile points must be in strictly increasing time order",
+                ));
+            }
+            points.push((t, point.get_ref().rate.0));
+        }
+        Ok(points)
+    }
+
     pub(super) fn clock(&self, clock: ClockTime, from: usize, path: &str, key: &str) -> Result<Seconds, ScenarioError> {
         let t = clock.resolve(self.start_date).map_err(|m| self.map.error_at(from, path, key, m))?;
         if t > self.duration {
@@ -432,29 +455,8 @@ impl<'a> Builder<'a> {
                         "a profile source needs `profile = [{ at = \"08:00\", rate = \"100/h\" }, ...]`".into(),
                     ));
                 }
-                let shape = match src.shape.as_deref() {
-                    None | Some("step") => ProfileShape::Step,
-                    Some("linear") => ProfileShape::Linear,
-                    Some(other) => {
-                        return Err(err(
-                            "shape",
-                            format!("{} is not a profile shape; allowed: step, linear", quote(other)),
-                        ));
-                    }
-                };
-                let mut points: Vec<(Seconds, f64)> = Vec::with_capacity(src.profile.len());
-                for (n, point) in src.profile.iter().enumerate() {
-                    let key = format!("profile[{}]", n + 1);
-                    let t = self.clock(point.get_ref().at.0, point.span().start, &path(&format!("{key}.at")), "at")?;
-                    if points.last().is_some_and(|(prev, _)| t <= *prev) {
-                        return Err(self.map.error_on_line(
-                            point.span().start,
-                            &path(&format!("{key}.at")),
-                            "profile points must be in strictly increasing time order",
-                        ));
-                    }
-                    points.push((t, point.get_ref().rate.0));
-                }
+                let shape = profile_shape(src.shape.as_deref()).map_err(|m| err("shape", m))?;
+                let points = self.profile_points(&src.profile, &path("profile"))?;
                 ArrivalProcess::Profile(RateProfile { points, shape })
             }
             "population" => {
@@ -586,4 +588,13 @@ pub(super) fn share(v: f64) -> Result<f64, String> {
 
 fn fraction(v: f64, noun: &str) -> Result<f64, String> {
     if (0.0..=1.0).contains(&v) { Ok(v) } else { Err(format!("must be a {noun} from 0 to 1; got {v}")) }
+}
+
+/// A profile's interpolation as written: `step` (the default) or `linear`.
+pub(super) fn profile_shape(written: Option<&str>) -> Result<ProfileShape, String> {
+    match written {
+        None | Some("step") => Ok(ProfileShape::Step),
+        Some("linear") => Ok(ProfileShape::Linear),
+        Some(other) => Err(format!("{} is not a profile shape; allowed: step, linear", quote(other))),
+    }
 }

@@ -8,10 +8,11 @@
 //! with a start time and a head count per row) is loaded through the
 //! scenario's include resolver, so the library itself never opens a file.
 
+use super::build::profile_shape;
 use super::build::{Builder, MAX_EXPECTED_ARRIVALS, int_range, new_name, share};
 use super::error::ScenarioError;
 use super::raw::{Clock, Duration, Rate, RawDist, RawRatePoint};
-use crate::arrivals::{ArrivalProcess, ProfileShape, RateProfile};
+use crate::arrivals::{ArrivalProcess, RateProfile};
 use crate::contact::{
     Attraction, Break, CallbackOffer, ContactCenter, DemandKind, DemandSource, ExternalIntake, InboxOrder, Ivr,
     NotificationWave, PhoneChannel, Reason, Redial, Repeat, Shift, SocialChannel, StaffSchedule, Strain,
@@ -667,29 +668,8 @@ fn demand(
                 if d.profile.is_empty() {
                     return Err(need("profile", "[{ at = \"08:00\", rate = \"100/h\" }, ...]"));
                 }
-                let shape = match d.shape.as_deref() {
-                    None | Some("step") => ProfileShape::Step,
-                    Some("linear") => ProfileShape::Linear,
-                    Some(other) => {
-                        return Err(err(
-                            "shape",
-                            format!("{} is not a profile shape; allowed: step, linear", quote(other)),
-                        ));
-                    }
-                };
-                let mut points: Vec<(Seconds, f64)> = Vec::with_capacity(d.profile.len());
-                for (n, point) in d.profile.iter().enumerate() {
-                    let key = path(&format!("profile[{}].at", n + 1));
-                    let t = b.clock(point.get_ref().at.0, point.span().start, &key, "at")?;
-                    if points.last().is_some_and(|(prev, _)| t <= *prev) {
-                        return Err(b.map.error_on_line(
-                            point.span().start,
-                            &key,
-                            "profile points must be in strictly increasing time order",
-                        ));
-                    }
-                    points.push((t, point.get_ref().rate.0));
-                }
+                let shape = profile_shape(d.shape.as_deref()).map_err(|m| err("shape", m))?;
+                let points = b.profile_points(&d.profile, &path("profile"))?;
                 DemandKind::Arrivals(ArrivalProcess::Profile(RateProfile { points, shape }))
             }
             "population" => {

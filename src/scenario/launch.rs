@@ -2,10 +2,10 @@
 //! `[[behaviour]]`, `[[step]]`, `[edge]`, `[[tier]]`, `[origin]`,
 //! `[waiting_room]` and `[[intervention]]`.
 
-use super::build::{Builder, int_in, int_range, new_name, probability};
+use super::build::{Builder, int_in, int_range, new_name, probability, profile_shape};
 use super::error::{ScenarioError, ScenarioWarning};
 use super::raw::{Clock, Duration, Rate, RawDist, RawRatePoint};
-use crate::arrivals::{ProfileShape, RateProfile};
+use crate::arrivals::RateProfile;
 use crate::dist::TimeDistribution;
 use crate::engine::RunLength;
 use crate::launch::{
@@ -545,31 +545,10 @@ impl Builder<'_> {
                 format!("{} is neither \"edge\" nor a tier; tiers: {}", quote(&h.hits), tiers.join(", ")),
             ));
         };
-        let shape = match h.shape.as_deref() {
-            None | Some("step") => ProfileShape::Step,
-            Some("linear") => ProfileShape::Linear,
-            Some(other) => {
-                return Err(err("shape", format!("{} is not a profile shape; allowed: step, linear", quote(other))));
-            }
-        };
+        let shape = profile_shape(h.shape.as_deref()).map_err(|m| err("shape", m))?;
         let points = match (h.rate, h.profile.is_empty()) {
             (Some(rate), true) => vec![(0.0, rate.0)],
-            (None, false) => {
-                let mut points: Vec<(Seconds, f64)> = Vec::with_capacity(h.profile.len());
-                for (n, point) in h.profile.iter().enumerate() {
-                    let key = path(&format!("profile[{}].at", n + 1));
-                    let t = self.clock(point.get_ref().at.0, point.span().start, &key, "at")?;
-                    if points.last().is_some_and(|(prev, _)| t <= *prev) {
-                        return Err(self.map.error_on_line(
-                            point.span().start,
-                            &key,
-                            "profile points must be in strictly increasing time order",
-                        ));
-                    }
-                    points.push((t, point.get_ref().rate.0));
-                }
-                points
-            }
+            (None, false) => self.profile_points(&h.profile, &path("profile"))?,
             _ => {
                 return Err(err(
                     "rate",
