@@ -18,10 +18,12 @@
 //! allocation per event.
 
 mod marks;
+mod prefetch;
 mod queue;
 mod rng;
 
 pub use marks::{Mark, ObservationMarks};
+pub use prefetch::prefetch;
 pub use queue::{EventQueue, Scheduled};
 pub(crate) use rng::splitmix64;
 pub use rng::{RngStreams, SimRng, StreamKey, StreamPurpose};

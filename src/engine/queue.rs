@@ -63,6 +63,10 @@ pub struct EventQueue<E> {
     coarse_cursor: u64,
     in_fine: usize,
     in_coarse: usize,
+    /// Events on the rings or in the overflow. While it is zero the near
+    /// heap holds every event before the horizon, and popping is a plain
+    /// heap pop: the common case of a model with few events pending.
+    spilled: usize,
     next_seq: u64,
     now: Seconds,
 }
@@ -121,6 +125,7 @@ impl<E: Copy> EventQueue<E> {
             coarse_cursor: 0,
             in_fine: 0,
             in_coarse: 0,
+            spilled: 0,
             next_seq: 0,
             now: 0.0,
         }
@@ -157,10 +162,17 @@ impl<E: Copy> EventQueue<E> {
             self.far.push(entry);
             return;
         }
+        if self.spilled == 0 && self.near.len() + self.far.len() < NEAR_DIRECT {
+            self.near.push(entry);
+            return;
+        }
         let slot = slot_of(entry.time);
         if slot < self.cursor || self.len() < NEAR_DIRECT {
             self.near.push(entry);
-        } else if slot < self.coarse_cursor * RING {
+            return;
+        }
+        self.spilled += 1;
+        if slot < self.coarse_cursor * RING {
             let at = (slot % RING) as usize;
             self.fine[at].push(entry);
             self.fine_occupied[at / 64] |= 1 << (at % 64);
@@ -192,12 +204,28 @@ impl<E: Copy> EventQueue<E> {
     /// [`place`]: Self::place
     #[inline]
     fn ready(&mut self) -> bool {
+        self.ready_noting(|_| {})
+    }
+
+    /// [`ready`](Self::ready), showing `coming` each event that moves from
+    /// the fine ring into the near heap: those fire within the next 1/64 s.
+    #[inline]
+    fn ready_noting<F: FnMut(&E)>(&mut self, coming: F) -> bool {
+        if self.spilled == 0 {
+            return !self.near.is_empty();
+        }
+        self.ready_spilled(coming)
+    }
+
+    /// [`ready`](Self::ready) while some events wait on the rings or in
+    /// the overflow.
+    fn ready_spilled<F: FnMut(&E)>(&mut self, mut coming: F) -> bool {
         loop {
             let near_slot = self.near.peek().map(|e| slot_of(e.time));
             if near_slot.is_some_and(|s| s < self.cursor) {
                 return true;
             }
-            if self.in_fine == 0 && self.in_coarse == 0 && self.overflow.is_empty() {
+            if self.spilled == 0 {
                 return near_slot.is_some();
             }
             let fine_end = self.coarse_cursor * RING;
@@ -218,7 +246,9 @@ impl<E: Copy> EventQueue<E> {
                 }
                 let slot = (next % RING) as usize;
                 self.in_fine -= self.fine[slot].len();
+                self.spilled -= self.fine[slot].len();
                 for entry in self.fine[slot].drain(..) {
+                    coming(&entry.event);
                     self.near.push(entry);
                 }
                 self.fine_occupied[slot / 64] &= !(1 << (slot % 64));
@@ -237,6 +267,7 @@ impl<E: Copy> EventQueue<E> {
             }
             let slot = (self.coarse_cursor % RING) as usize;
             self.in_coarse -= self.coarse[slot].len();
+            self.spilled -= self.coarse[slot].len();
             self.coarse_cursor += 1;
             let mut spread = std::mem::take(&mut self.coarse[slot]);
             for entry in spread.drain(..) {
@@ -248,6 +279,7 @@ impl<E: Copy> EventQueue<E> {
             let reach = ((self.coarse_cursor + RING) * RING) as f64 / SLOTS_PER_SECOND;
             while self.overflow.peek().is_some_and(|e| e.time < reach) {
                 if let Some(entry) = self.overflow.pop() {
+                    self.spilled -= 1;
                     self.place(entry);
                 }
             }
@@ -283,16 +315,31 @@ impl<E: Copy> EventQueue<E> {
         Some(next)
     }
 
+    /// The earliest pending event, if any, without removing it.
+    #[inline]
+    pub fn peek(&mut self) -> Option<&Scheduled<E>> {
+        if self.ready() { self.near.peek() } else { self.far.peek() }
+    }
+
     /// The time of the earliest pending event, if any.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Seconds> {
-        if self.ready() { self.near.peek() } else { self.far.peek() }.map(|s| s.time)
+        self.peek().map(|s| s.time)
+    }
+
+    /// [`peek_time`](Self::peek_time), showing `coming` each event that
+    /// is brought near on the way: a model can start loading the records
+    /// those events will read (see [`prefetch`](super::prefetch)), since
+    /// they fire within the next 1/64 s of simulated time.
+    #[inline]
+    pub fn peek_time_noting<F: FnMut(&E)>(&mut self, coming: F) -> Option<Seconds> {
+        if self.ready_noting(coming) { self.near.peek() } else { self.far.peek() }.map(|s| s.time)
     }
 
     /// Number of pending events.
     #[inline]
     pub fn len(&self) -> usize {
-        self.near.len() + self.in_fine + self.in_coarse + self.overflow.len() + self.far.len()
+        self.near.len() + self.spilled + self.far.len()
     }
 
     /// Whether no event is pending.
@@ -498,6 +545,39 @@ mod tests {
         let mut sorted = popped.clone();
         sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         assert_eq!(sorted, reference);
+    }
+
+    #[test]
+    fn events_noted_on_the_way_near_are_noted_once_and_before_they_fire() {
+        // Events carry their own id; `noted[id]` counts how often the
+        // queue showed it coming, `fired[id]` whether it has popped.
+        let mut q = EventQueue::new();
+        let n = 20_000usize;
+        let (mut noted, mut fired) = (vec![0u32; n], vec![false; n]);
+        let mut x: u64 = 99;
+        for id in 0..n {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            // Spread over three hours: near heap, fine ring, coarse ring.
+            q.schedule((x >> 11) as f64 / (1u64 << 53) as f64 * 10_800.0, id);
+        }
+        let mut last = f64::NEG_INFINITY;
+        while let Some(t) = q.peek_time_noting(|&id| {
+            assert!(!fired[id], "event {id} noted after it fired");
+            noted[id] += 1;
+        }) {
+            let s = q.pop().unwrap();
+            assert_eq!(s.time, t, "peek and pop disagree");
+            assert!(s.time >= last);
+            last = s.time;
+            fired[s.event] = true;
+        }
+        assert!(fired.iter().all(|&f| f));
+        assert!(noted.iter().all(|&k| k <= 1), "an event was noted twice");
+        // Only the first 16 go straight into the near heap, and the last
+        // 16 once fewer are pending; the rest pass through the fine ring
+        // and are noted on the way.
+        let count = noted.iter().filter(|&&k| k == 1).count();
+        assert!(count >= n - 2 * NEAR_DIRECT, "{count} of {n} noted");
     }
 
     #[test]

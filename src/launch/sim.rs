@@ -12,7 +12,7 @@ use super::verdicts::{self, CapacityModel};
 use super::{Action, Admission, ArrivalPart, ContentClass, HostileTarget, LaunchDay, RetryDelay};
 use crate::arrivals::{ArrivalGenerator, ArrivalProcess};
 use crate::engine::splitmix64;
-use crate::engine::{EventQueue, Mark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose};
+use crate::engine::{EventQueue, Mark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose, prefetch};
 use crate::stats::{LogHistogram, TimeWeighted, ratio};
 use crate::units::Seconds;
 use rand::RngExt;
@@ -351,6 +351,21 @@ struct Sim<'a> {
     sold_out_at: Seconds,
 }
 
+/// Starts loading the record `event` will read (an applicant's, or a
+/// request's): after a think time or an absence that record has long left
+/// the caches, and the event loop would wait for main memory.
+#[inline]
+fn prefetch_for(event: &Event, applicants: &[Applicant], requests: &[Request]) {
+    match *event {
+        Event::Return { applicant, .. }
+        | Event::StepStart { applicant, .. }
+        | Event::ClientTimeout { applicant, .. }
+        | Event::RoomAbandon { applicant, .. } => prefetch(applicants, applicant as usize),
+        Event::StageDone { request } => prefetch(requests, request as usize),
+        _ => {}
+    }
+}
+
 /// Runs one replication of `day` with the random streams `streams`.
 pub fn simulate(day: &LaunchDay, streams: &RngStreams) -> Result<LaunchResult, LaunchError> {
     simulate_with_budget(day, streams, u64::MAX)
@@ -569,7 +584,11 @@ impl<'a> Sim<'a> {
 
     fn run(&mut self) -> Result<(), LaunchError> {
         loop {
-            let next = self.events.peek_time().unwrap_or(f64::INFINITY);
+            let (applicants, requests) = (&self.applicants, &self.requests);
+            let next = self
+                .events
+                .peek_time_noting(|event| prefetch_for(event, applicants, requests))
+                .unwrap_or(f64::INFINITY);
             if let Some(mark) = self.marks.due(next) {
                 // A launch day has no warm-up (the scenario refuses one).
                 if let Mark::IntervalEnd { at, last } = mark {
