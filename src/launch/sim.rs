@@ -361,7 +361,13 @@ fn prefetch_for(event: &Event, applicants: &[Applicant], requests: &[Request]) {
         | Event::StepStart { applicant, .. }
         | Event::ClientTimeout { applicant, .. }
         | Event::RoomAbandon { applicant, .. } => prefetch(applicants, applicant as usize),
-        Event::StageDone { request } => prefetch(requests, request as usize),
+        Event::StageDone { request } => {
+            // The request slab is small and warm; the applicant it answers
+            // (when this is its last stage) is not.
+            if let Some(req) = requests.get(request as usize) {
+                prefetch(applicants, req.applicant as usize);
+            }
+        }
         _ => {}
     }
 }
