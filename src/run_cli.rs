@@ -403,6 +403,7 @@ fn write_shard(
             staging.write(&format!("{}/{}", run.scenario.name, file.name), &file.bytes)?;
         }
     }
+    let sized = precision.map(|(p, _)| p);
     let manifest = shard::manifest(name, (i, n), runs, texts, tables, precision);
     let mut json = serde_json::to_vec_pretty(&manifest).context("cannot describe the shard")?;
     json.push(b'\n');
@@ -414,6 +415,17 @@ fn write_shard(
         shown(&dir),
         shard::folder_name(name, (0, n)).replace("-shard-0-", "-shard-*-")
     );
+    if let Some(p) = sized {
+        println!(
+            "sized by precision: every shard runs its part of replications 0 to {}; the merge keeps the first n, \
+             where one machine would stop (the first checkpoint from {} on, every {} more, where every headline \
+             verdict is within ±{}% of its mean)",
+            p.max_replications - 1,
+            p.min_replications,
+            precision::BATCH,
+            p.target * 100.0
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
