@@ -249,12 +249,8 @@ fn run_sized(args: &RunArgs, staging: Staging, runs: &[ScenarioRun<'_>], p: Prec
         .install(|| pipeline::run_to_precision(runs, p, true, &|n| bar.inc_length(n as u64), &|| bar.inc(1), cancel))?;
     bar.finish_and_clear();
     if sized.interrupted {
-        let runs: Vec<ScenarioRun<'_>> = runs
-            .iter()
-            .zip(&sized.tables)
-            .map(|(run, t)| ScenarioRun { replications: t.replications.max(p.min), ..*run })
-            .collect();
-        return write_interrupted(staging, &runs, sized.tables, !args.no_report);
+        // Said as "after k of <the maximum>", written as a plain run of k.
+        return write_interrupted(staging, runs, sized.tables, !args.no_report);
     }
     let done: Vec<ScenarioRun<'_>> =
         runs.iter().zip(&sized.tables).map(|(run, t)| ScenarioRun { replications: t.replications, ..*run }).collect();
