@@ -18,7 +18,7 @@ pub struct Cli {
 pub enum Command {
     /// Run scenarios and write CSV to the output folder.
     #[command(
-        after_help = "Examples:\n  clickday run\n  clickday run scenarios/mmc-call-center.toml -r 20 --seed 7\n  clickday run scenarios/inps-2020-04-01.toml scenarios/inps-2020-04-01-waiting-room.toml -r 30\n  clickday run a.toml b.toml -r 30 --shard 2/4 --name my-study"
+        after_help = "Examples:\n  clickday run\n  clickday run scenarios/mmc-call-center.toml -r 20 --seed 7\n  clickday run scenarios/inps-2020-04-01.toml scenarios/inps-2020-04-01-waiting-room.toml -r 30\n  clickday run a.toml b.toml -r 30 --shard 2/4 --name my-study\n  clickday run scenarios/mmc-call-center.toml --precision 1% --max-replications 100"
     )]
     Run(RunArgs),
     /// Run the grid of variants of one scenario made by --set, with replications.
@@ -52,6 +52,14 @@ pub struct RunArgs {
     /// Run seed (overrides the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Add replications until the 95% interval of every headline verdict
+    /// is within this share of its mean, e.g. 2% (-r, or the scenario's
+    /// replications, is the minimum; checked every 5 replications).
+    #[arg(long, value_name = "PERCENT")]
+    pub precision: Option<String>,
+    /// Most replications a run sized by --precision makes (default 200).
+    #[arg(long, value_name = "N", requires = "precision", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_replications: Option<u32>,
     /// Folder that receives one sub-folder per scenario.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
@@ -89,6 +97,14 @@ pub struct SweepArgs {
     /// Run seed (overrides the scenario's `seed`); every variant uses it.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Add replications to each variant until the 95% interval of every headline verdict
+    /// is within this share of its mean, e.g. 2% (-r, or the scenario's
+    /// replications, is the minimum; checked every 5 replications).
+    #[arg(long, value_name = "PERCENT")]
+    pub precision: Option<String>,
+    /// Most replications a run sized by --precision makes (default 200).
+    #[arg(long, value_name = "N", requires = "precision", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_replications: Option<u32>,
     /// Report the cheapest variant meeting this, e.g. "availability>=0.9".
     #[arg(long)]
     pub target: Option<String>,

@@ -42,6 +42,7 @@ pub mod export;
 pub mod launch;
 pub mod network;
 pub mod pipeline;
+pub mod precision;
 pub mod report;
 pub mod scenario;
 pub mod special;

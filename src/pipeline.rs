@@ -22,6 +22,7 @@ use crate::export;
 use crate::export::long::{self, TableError};
 use crate::launch::LaunchResult;
 use crate::network::{ReplicationResult, SimError};
+use crate::precision::{self, Assessment, Precision};
 use crate::report::{self, Figure, ModelKind, PairedDifference, ReportError, ScenarioView};
 use crate::scenario::{Model, Scenario};
 use crate::units::Seconds;
@@ -200,6 +201,18 @@ pub fn run_tables(
     on_done: &(dyn Fn() + Sync),
     cancel: &AtomicBool,
 ) -> Result<Vec<Tables>, RunError> {
+    run_tables_counted(runs, pairs, on_done, cancel).map(|(tables, _)| tables)
+}
+
+/// [`run_tables`], with the events each finished pair handled, in plan
+/// order (a shard of a run sized by precision records them, so that a
+/// merge keeping only the first replications counts only their events).
+pub fn run_tables_counted(
+    runs: &[ScenarioRun<'_>],
+    pairs: &[(usize, u64)],
+    on_done: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+) -> Result<(Vec<Tables>, Vec<u64>), RunError> {
     let slots: Vec<OnceLock<Result<Outcome, RunError>>> = pairs.iter().map(|_| OnceLock::new()).collect();
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
@@ -224,13 +237,143 @@ pub fn run_tables(
     // Every pair before the last one started was started too, and has
     // finished: the filled slots are a prefix of the plan, and the first
     // error in plan order is the same whatever the threads did.
+    let mut events = Vec::with_capacity(pairs.len());
     for ((s, _), slot) in pairs.iter().zip(slots) {
         match slot.into_inner() {
-            Some(outcome) => per_scenario[*s].push(outcome?),
+            Some(outcome) => {
+                let outcome = outcome?;
+                events.push(outcome.events());
+                per_scenario[*s].push(outcome);
+            }
             None => break,
         }
     }
-    runs.iter().zip(per_scenario).map(|(run, outcomes)| render_tables(run.scenario, outcomes)).collect()
+    let tables = runs
+        .iter()
+        .zip(per_scenario)
+        .map(|(run, outcomes)| render_tables(run.scenario, outcomes))
+        .collect::<Result<_, _>>()?;
+    Ok((tables, events))
+}
+
+/// A run sized by precision: each scenario's tables, and where the
+/// stopping rule stood at its last check.
+#[derive(Debug, Clone)]
+pub struct SizedRun {
+    /// Per scenario, the tables of replications `0..n`.
+    pub tables: Vec<Tables>,
+    /// Per scenario, the rule at its last check (`None` when interrupted
+    /// before the first).
+    pub assessments: Vec<Option<Assessment>>,
+    /// Whether Ctrl-C stopped the run (the tables then hold the
+    /// replications finished, the first of each scenario).
+    pub interrupted: bool,
+}
+
+/// Runs every scenario until the 95% intervals of its headline verdicts
+/// are within `precision` of their means, or its maximum (see
+/// [`crate::precision`]). Replications are added in rounds up to the next
+/// checkpoint, simulated in parallel like [`run_tables`], and the rule is
+/// checked between rounds on the tables alone, so the result does not
+/// depend on the number of threads. `together`: the scenarios of a
+/// comparison go on until every one of them stops, so that each paired
+/// difference is over the same replications; otherwise (the variants of a
+/// sweep) each stops on its own. `on_planned` is told how many pairs each
+/// round adds (for a progress bar).
+pub fn run_to_precision(
+    runs: &[ScenarioRun<'_>],
+    precision: Precision,
+    together: bool,
+    on_planned: &dyn Fn(usize),
+    on_done: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+) -> Result<SizedRun, RunError> {
+    size_by_precision(runs, precision, together, on_planned, &mut |pairs| {
+        let tables = run_tables(runs, pairs, on_done, cancel)?;
+        Ok((tables, cancel.load(Ordering::Relaxed)))
+    })
+}
+
+/// Where the replications of a round come from: given the round's
+/// (scenario, replication) pairs, each scenario's tables of them and
+/// whether the run was interrupted.
+pub type Produce<'p> = dyn FnMut(&[(usize, u64)]) -> Result<(Vec<Tables>, bool), RunError> + 'p;
+
+/// The rounds of a run sized by precision, with the replications coming
+/// from `produce`: simulated ([`run_to_precision`]), or taken from the
+/// union of a precision run's shards (a merge), which then stops exactly
+/// where one machine stops. `produce` is given the pairs of one round and
+/// returns each scenario's tables of them and whether the run was
+/// interrupted.
+pub fn size_by_precision(
+    runs: &[ScenarioRun<'_>],
+    precision: Precision,
+    together: bool,
+    on_planned: &dyn Fn(usize),
+    produce: &mut Produce<'_>,
+) -> Result<SizedRun, RunError> {
+    let k = runs.len();
+    let mut tables: Vec<Tables> = vec![Tables::default(); k];
+    let mut assessments: Vec<Option<Assessment>> = vec![None; k];
+    // The replications each scenario is to reach in this round; `None`
+    // once it has stopped.
+    let mut goal: Vec<Option<u32>> = vec![Some(precision.min); k];
+    while let Some(most) = goal.iter().flatten().max().copied() {
+        // Replication by replication, as [`plan`] orders a run.
+        let pairs: Vec<(usize, u64)> = (0..u64::from(most))
+            .flat_map(|r| {
+                let (tables, goal) = (&tables, &goal);
+                (0..k)
+                    .filter(move |&s| {
+                        goal[s].is_some_and(|g| r >= u64::from(tables[s].replications) && r < u64::from(g))
+                    })
+                    .map(move |s| (s, r))
+            })
+            .collect();
+        on_planned(pairs.len());
+        let (new, interrupted) = produce(&pairs)?;
+        for (s, part) in new.into_iter().enumerate() {
+            if part.replications == 0 {
+                continue;
+            }
+            tables[s] = if tables[s].replications == 0 { part } else { merge_tables(&[tables[s].clone(), part])? };
+        }
+        if interrupted {
+            return Ok(SizedRun { tables, assessments, interrupted: true });
+        }
+        for s in (0..k).filter(|&s| goal[s].is_some()) {
+            let estimates = long::estimates(tables[s].get("replications.csv").unwrap_or_default())?;
+            assessments[s] = Some(precision::assess(runs[s].scenario, &estimates, tables[s].replications, precision));
+        }
+        let stops = |s: usize| assessments[s].as_ref().is_none_or(Assessment::stops);
+        if together {
+            let all = (0..k).filter(|&s| goal[s].is_some()).all(stops);
+            for g in &mut goal {
+                *g = if all { None } else { g.and_then(|n| precision.next_after(n)) };
+            }
+        } else {
+            for (s, g) in goal.iter_mut().enumerate() {
+                *g = if stops(s) { None } else { g.and_then(|n| precision.next_after(n)) };
+            }
+        }
+    }
+    Ok(SizedRun { tables, assessments, interrupted: false })
+}
+
+/// The tables of the replications `keep` accepts, from tables holding
+/// them: what a run of those replications alone writes. `events` counts
+/// the events of the replications kept.
+pub fn select_replications(tables: &Tables, keep: &dyn Fn(u64) -> bool, events: u64) -> Result<Tables, RunError> {
+    let mut files = Vec::with_capacity(tables.files.len());
+    let mut replications = 0;
+    for file in &tables.files {
+        let bytes = long::select(file.name, &file.bytes, keep)?;
+        if file.name == "replications.csv" {
+            replications = long::replications_in(file.name, &bytes)?.len() as u32;
+        }
+        files.push(OutputFile { name: file.name, bytes });
+    }
+    Ok(Tables { files, events, replications })
 }
 
 fn render_tables(scenario: &Scenario, outcomes: Vec<Outcome>) -> Result<Tables, RunError> {
@@ -329,19 +472,32 @@ pub struct ScenarioOutput {
     pub estimates: Vec<Estimate>,
     /// The summary table for the terminal.
     pub summary: String,
+    /// Where the stopping rule stood, for a run sized by precision.
+    pub precision: Option<Assessment>,
 }
 
 /// Estimates and summary of a scenario from its complete tables.
 pub fn finish_scenario(run: &ScenarioRun<'_>, tables: &Tables) -> Result<ScenarioOutput, RunError> {
+    finish_sized(run, tables, None)
+}
+
+/// [`finish_scenario`] for a run sized by precision: `run.json` and the
+/// report also say how many replications the rule took and why.
+pub fn finish_sized(
+    run: &ScenarioRun<'_>,
+    tables: &Tables,
+    precision: Option<&Assessment>,
+) -> Result<ScenarioOutput, RunError> {
     let ScenarioRun { scenario, source, seed, replications } = *run;
     let estimates = long::estimates(tables.get("replications.csv").unwrap_or_default())?;
     let summary = report::terminal::scenario_table(&view(run, tables, &estimates));
     let mut files = tables.files.clone();
     files.push(OutputFile { name: "summary.csv", bytes: export::csv::estimates(scenario, &estimates) });
     let names: Vec<&'static str> = files.iter().map(|f| f.name).chain(["run.json"]).collect();
-    let meta = export::json::metadata_for(scenario, source, replications, seed, tables.events, names);
+    let mut meta = export::json::metadata_for(scenario, source, replications, seed, tables.events, names);
+    meta.precision = precision.map(export::json::PrecisionMetadata::of);
     files.push(OutputFile { name: "run.json", bytes: export::json::run_metadata(&meta) });
-    Ok(ScenarioOutput { files, estimates, summary })
+    Ok(ScenarioOutput { files, estimates, summary, precision: precision.cloned() })
 }
 
 /// Paired differences of every scenario after the first against the first.
@@ -366,8 +522,12 @@ pub fn comparison_summary(
     outputs: &[ScenarioOutput],
     differences: &[PairedDifference],
 ) -> String {
-    let views: Vec<ScenarioView<'_>> =
-        runs.iter().zip(tables).zip(outputs).map(|((run, t), out)| view(run, t, &out.estimates)).collect();
+    let views: Vec<ScenarioView<'_>> = runs
+        .iter()
+        .zip(tables)
+        .zip(outputs)
+        .map(|((run, t), out)| ScenarioView { precision: out.precision.as_ref(), ..view(run, t, &out.estimates) })
+        .collect();
     report::terminal::comparison_table(&views, differences)
 }
 
@@ -484,6 +644,7 @@ pub fn view<'a>(run: &ScenarioRun<'a>, tables: &'a Tables, estimates: &'a [Estim
         tables: tables.files.iter().map(|f| (f.name, f.bytes.as_slice())).collect(),
         estimates,
         replications: tables.replications,
+        precision: None,
         seed: run.seed,
         practical: &scenario.practical,
     }
@@ -497,8 +658,12 @@ pub fn report(
     outputs: &[ScenarioOutput],
     differences: &[PairedDifference],
 ) -> Result<RunReport, RunError> {
-    let views: Vec<ScenarioView<'_>> =
-        runs.iter().zip(tables).zip(outputs).map(|((run, t), out)| view(run, t, &out.estimates)).collect();
+    let views: Vec<ScenarioView<'_>> = runs
+        .iter()
+        .zip(tables)
+        .zip(outputs)
+        .map(|((run, t), out)| ScenarioView { precision: out.precision.as_ref(), ..view(run, t, &out.estimates) })
+        .collect();
     let figures = report::figures(&views)?;
     let html = report::report_html(&views, differences, &figures);
     let markdown = report::markdown_summary(&views, differences);

@@ -9,6 +9,7 @@ use crate::shard;
 use anyhow::{Context, Result};
 use clickday::experiment::Estimate;
 use clickday::pipeline::{self, ScenarioRun, Tables};
+use clickday::precision::{self, Assessment, Precision};
 use clickday::report;
 use clickday::scenario::{
     Model, Scenario, check_folder_name, parse_scenario, parse_scenario_with_includes, parse_variant,
@@ -127,30 +128,52 @@ pub fn parse_shard(text: &str) -> std::result::Result<(u32, u32), String> {
     Ok((i, n))
 }
 
+/// The precision settings of `--precision` and `--max-replications`, with
+/// `min` the replications a run starts from.
+fn precision_of(target: Option<&str>, max: Option<u32>, min: u32) -> Result<Option<Precision>> {
+    let Some(text) = target else { return Ok(None) };
+    let target = precision::parse_target(text).map_err(bad)?;
+    let max = max.unwrap_or(precision::DEFAULT_MAX.max(min));
+    Precision::new(target, min, max).map(Some).map_err(|m| bad(format!("--precision: {m}")))
+}
+
 /// `clickday run`.
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let loaded = load_scenarios(&args.scenarios)?;
+    // A run sized by precision starts every scenario from the same
+    // minimum, so that a comparison's differences are paired throughout.
+    let least = args.replications.unwrap_or_else(|| loaded.iter().map(|l| l.scenario.replications).max().unwrap_or(1));
+    let precision = precision_of(args.precision.as_deref(), args.max_replications, least)?;
     let runs: Vec<ScenarioRun<'_>> = loaded
         .iter()
         .map(|l| ScenarioRun {
             scenario: &l.scenario,
             source: &l.source,
             seed: args.seed.unwrap_or(l.scenario.seed),
-            replications: args.replications.unwrap_or(l.scenario.replications),
+            replications: match precision {
+                Some(p) => p.max,
+                None => args.replications.unwrap_or(l.scenario.replications),
+            },
         })
         .collect();
     let name = run_name(args.name.as_deref(), &loaded);
     check_folder_name(&name).map_err(|m| bad(format!("--name: {m}")))?;
     let shard = args.shard.as_deref().map(parse_shard).transpose().map_err(bad)?;
     let pairs = pipeline::plan(&runs, shard.map(|(i, n)| (i - 1, n)));
-    pipeline::check_plan(&runs, &pairs).map_err(|e| bad(format!("-r {}: {e}", runs[0].replications)))?;
+    pipeline::check_plan(&runs, &pairs).map_err(|e| match precision {
+        Some(p) => bad(format!("--max-replications {}: {e}", p.max)),
+        None => bad(format!("-r {}: {e}", runs[0].replications)),
+    })?;
     let folder = match shard {
         Some(spec) => shard::folder_name(&name, spec),
         None => name.clone(),
     };
     // The output folder is checked before anything is simulated.
     let staging = Staging::prepare(&args.out, &folder)?;
-    let (tables, interrupted) = simulate(&runs, &pairs, args.jobs, args.quiet)?;
+    if let (Some(p), None) = (precision, shard) {
+        return run_sized(args, staging, &runs, p);
+    }
+    let (tables, events, interrupted) = simulate(&runs, &pairs, args.jobs, args.quiet)?;
     if let Some(spec) = shard {
         if interrupted {
             println!(
@@ -162,13 +185,31 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_INTERRUPTED));
         }
         let texts: Vec<&str> = loaded.iter().map(|l| l.text.as_str()).collect();
-        return write_shard(staging, &name, spec, &runs, &texts, &tables);
+        let sized = precision.map(|p| {
+            let settings = shard::ShardPrecision { target: p.target, min_replications: p.min, max_replications: p.max };
+            let mut per_scenario: Vec<Vec<u64>> = vec![Vec::new(); runs.len()];
+            for ((s, _), e) in pairs.iter().zip(&events) {
+                per_scenario[*s].push(*e);
+            }
+            (settings, per_scenario)
+        });
+        let sized = sized.as_ref().map(|(p, e)| (*p, e.as_slice()));
+        return write_shard(staging, &name, spec, &runs, &texts, &tables, sized);
     }
     if !interrupted {
-        return finish(staging, &runs, &tables, !args.no_report);
+        return finish(staging, &runs, &tables, !args.no_report, &[]);
     }
-    // The replications finished are the first of each scenario: write them
-    // as a run of that many would have.
+    write_interrupted(staging, &runs, tables, !args.no_report)
+}
+
+/// Writes the replications an interrupted run finished (the first of
+/// each scenario) as a run of that many would have.
+fn write_interrupted(
+    staging: Staging,
+    runs: &[ScenarioRun<'_>],
+    tables: Vec<Tables>,
+    report: bool,
+) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     if tables.iter().any(|t| t.replications == 0) {
         writeln!(
@@ -192,25 +233,45 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     drop(stdout);
     let done: Vec<ScenarioRun<'_>> =
         runs.iter().zip(&tables).map(|(run, t)| ScenarioRun { replications: t.replications, ..*run }).collect();
-    finish(staging, &done, &tables, !args.no_report)?;
+    finish(staging, &done, &tables, report, &[])?;
     Ok(ExitCode::from(EXIT_INTERRUPTED))
 }
 
+/// `clickday run --precision` on one machine: rounds of replications until
+/// every scenario's headline verdicts are within the target (or the
+/// maximum), then the run's folder as a plain run of that many writes it,
+/// with how many it took and why.
+fn run_sized(args: &RunArgs, staging: Staging, runs: &[ScenarioRun<'_>], p: Precision) -> Result<ExitCode> {
+    let pool = thread_pool(args.jobs)?;
+    let bar = progress(0, args.quiet);
+    let cancel = interrupt_flag();
+    let sized = pool
+        .install(|| pipeline::run_to_precision(runs, p, true, &|n| bar.inc_length(n as u64), &|| bar.inc(1), cancel))?;
+    bar.finish_and_clear();
+    if sized.interrupted {
+        // Said as "after k of <the maximum>", written as a plain run of k.
+        return write_interrupted(staging, runs, sized.tables, !args.no_report);
+    }
+    let done: Vec<ScenarioRun<'_>> =
+        runs.iter().zip(&sized.tables).map(|(run, t)| ScenarioRun { replications: t.replications, ..*run }).collect();
+    finish(staging, &done, &sized.tables, !args.no_report, &sized.assessments)
+}
+
 /// Simulates `pairs` on `jobs` threads with a progress bar; stops starting
-/// pairs at Ctrl-C. Returns the tables of the finished pairs and whether
-/// the run was interrupted.
+/// pairs at Ctrl-C. Returns the tables of the finished pairs, the events
+/// of each, and whether the run was interrupted.
 fn simulate(
     runs: &[ScenarioRun<'_>],
     pairs: &[(usize, u64)],
     jobs: Option<u16>,
     quiet: bool,
-) -> Result<(Vec<Tables>, bool)> {
+) -> Result<(Vec<Tables>, Vec<u64>, bool)> {
     let pool = thread_pool(jobs)?;
     let bar = progress(pairs.len(), quiet);
     let cancel = interrupt_flag();
-    let tables = pool.install(|| pipeline::run_tables(runs, pairs, &|| bar.inc(1), cancel))?;
+    let (tables, events) = pool.install(|| pipeline::run_tables_counted(runs, pairs, &|| bar.inc(1), cancel))?;
     bar.finish_and_clear();
-    Ok((tables, cancel.load(Ordering::Relaxed)))
+    Ok((tables, events, cancel.load(Ordering::Relaxed)))
 }
 
 /// Exit status after Ctrl-C, as shells report a process ended by SIGINT.
@@ -235,13 +296,21 @@ fn interrupt_flag() -> &'static AtomicBool {
 /// Writes the run's folder (each scenario's tables and summary, the
 /// comparison, the charts and the report), swaps it in, and prints the
 /// summaries and what was written. One scenario's files sit in the run's
-/// folder itself; several scenarios each have a sub-folder.
-fn finish(mut staging: Staging, runs: &[ScenarioRun<'_>], tables: &[Tables], report: bool) -> Result<ExitCode> {
+/// folder itself; several scenarios each have a sub-folder. `sized`: for a
+/// run sized by precision, each scenario's last check of the rule.
+fn finish(
+    mut staging: Staging,
+    runs: &[ScenarioRun<'_>],
+    tables: &[Tables],
+    report: bool,
+    sized: &[Option<Assessment>],
+) -> Result<ExitCode> {
     let mut outputs = Vec::with_capacity(runs.len());
     let nested = runs.len() > 1;
     let mut written = Vec::with_capacity(runs.len());
-    for (run, t) in runs.iter().zip(tables) {
-        let output = pipeline::finish_scenario(run, t).with_context(|| format!("scenario {}", run.scenario.name))?;
+    for (k, (run, t)) in runs.iter().zip(tables).enumerate() {
+        let output = pipeline::finish_sized(run, t, sized.get(k).and_then(Option::as_ref))
+            .with_context(|| format!("scenario {}", run.scenario.name))?;
         let prefix = if nested { format!("{}/", run.scenario.name) } else { String::new() };
         for file in &output.files {
             staging.write(&format!("{prefix}{}", file.name), &file.bytes)?;
@@ -273,8 +342,14 @@ fn finish(mut staging: Staging, runs: &[ScenarioRun<'_>], tables: &[Tables], rep
             writeln!(stdout, "{}", output.summary)?;
         }
     }
-    let mut lines: Vec<String> =
-        written.iter().map(|(prefix, names)| format!("wrote {}/{prefix} ({names})", shown(&dir))).collect();
+    let mut lines: Vec<String> = Vec::new();
+    for (run, output) in runs.iter().zip(&outputs) {
+        if let Some(a) = &output.precision {
+            lines.push(format!("{}: {}", run.scenario.name, a.summary()));
+            lines.extend(a.exclusions().map(|e| format!("{}: {e}", run.scenario.name)));
+        }
+    }
+    lines.extend(written.iter().map(|(prefix, names)| format!("wrote {}/{prefix} ({names})", shown(&dir))));
     if nested {
         lines.push(format!("paired differences against {}: {}/comparison.csv", runs[0].scenario.name, shown(&dir)));
     }
@@ -317,13 +392,15 @@ fn write_shard(
     runs: &[ScenarioRun<'_>],
     texts: &[&str],
     tables: &[Tables],
+    precision: Option<(shard::ShardPrecision, &[Vec<u64>])>,
 ) -> Result<ExitCode> {
     for (run, t) in runs.iter().zip(tables) {
         for file in &t.files {
             staging.write(&format!("{}/{}", run.scenario.name, file.name), &file.bytes)?;
         }
     }
-    let manifest = shard::manifest(name, (i, n), runs, texts, tables);
+    let sized = precision.map(|(p, _)| p);
+    let manifest = shard::manifest(name, (i, n), runs, texts, tables, precision);
     let mut json = serde_json::to_vec_pretty(&manifest).context("cannot describe the shard")?;
     json.push(b'\n');
     staging.write(shard::SHARD_FILE, &json)?;
@@ -334,6 +411,17 @@ fn write_shard(
         shown(&dir),
         shard::folder_name(name, (0, n)).replace("-shard-0-", "-shard-*-")
     );
+    if let Some(p) = sized {
+        println!(
+            "sized by precision: every shard runs its part of replications 0 to {}; the merge keeps the first n, \
+             where one machine would stop (the first checkpoint from {} on, every {} more, where every headline \
+             verdict is within ±{}% of its mean)",
+            p.max_replications - 1,
+            p.min_replications,
+            precision::BATCH,
+            p.target * 100.0
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -371,7 +459,28 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode> {
         let parts = shard::read_tables(&shards, &runs, k)?;
         merged.push(pipeline::merge_tables(&parts)?);
     }
-    finish(staging, &runs, &merged, !args.no_report)
+    let Some(settings) = first.precision else { return finish(staging, &runs, &merged, !args.no_report, &[]) };
+    // A run sized by precision: the shards ran replications 0..max; the
+    // rule, applied to them at the checkpoints one machine uses, keeps the
+    // first n, where one machine would have stopped.
+    let p = settings.settings()?;
+    let events: Vec<std::collections::HashMap<u64, u64>> =
+        (0..runs.len()).map(|k| shard::replication_events(&shards, &runs, k)).collect::<Result<_>>()?;
+    let sized = pipeline::size_by_precision(&runs, p, true, &|_| {}, &mut |pairs| {
+        let parts = merged
+            .iter()
+            .enumerate()
+            .map(|(s, union)| {
+                let wanted: Vec<u64> = pairs.iter().filter(|(k, _)| *k == s).map(|(_, r)| *r).collect();
+                let spent = wanted.iter().map(|r| events[s].get(r).copied().unwrap_or(0)).sum();
+                pipeline::select_replications(union, &|r| wanted.contains(&r), spent)
+            })
+            .collect::<std::result::Result<_, _>>()?;
+        Ok((parts, false))
+    })?;
+    let done: Vec<ScenarioRun<'_>> =
+        runs.iter().zip(&sized.tables).map(|(run, t)| ScenarioRun { replications: t.replications, ..*run }).collect();
+    finish(staging, &done, &sized.tables, !args.no_report, &sized.assessments)
 }
 
 /// `clickday sweep`.
@@ -401,20 +510,40 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
         .map(|v| parse_variant(&source, &text, &resolver, &v.overrides))
         .collect::<std::result::Result<_, _>>()?;
     let base = &scenarios[0];
+    let least = args.replications.unwrap_or(base.replications);
+    let precision = precision_of(args.precision.as_deref(), args.max_replications, least)?;
     let runs: Vec<ScenarioRun<'_>> = scenarios
         .iter()
         .map(|s| ScenarioRun {
             scenario: s,
             source: &source,
             seed: args.seed.unwrap_or(base.seed),
-            replications: args.replications.unwrap_or(base.replications),
+            replications: precision.map_or(least, |p| p.max),
         })
         .collect();
     let pairs = pipeline::plan(&runs, None);
-    pipeline::check_plan(&runs, &pairs)
-        .map_err(|e| bad(format!("{} variants × -r {}: {e}", variants.len(), runs[0].replications)))?;
+    pipeline::check_plan(&runs, &pairs).map_err(|e| match precision {
+        Some(p) => bad(format!("{} variants × --max-replications {}: {e}", variants.len(), p.max)),
+        None => bad(format!("{} variants × -r {}: {e}", variants.len(), runs[0].replications)),
+    })?;
     let mut staging = Staging::prepare(&args.out, &format!("{}-sweep", base.name))?;
-    let (tables, interrupted) = simulate(&runs, &pairs, args.jobs, args.quiet)?;
+    // Sized by precision, each variant stops on its own.
+    let (tables, sized, interrupted) = match precision {
+        None => {
+            let (tables, _, interrupted) = simulate(&runs, &pairs, args.jobs, args.quiet)?;
+            (tables, Vec::new(), interrupted)
+        }
+        Some(p) => {
+            let pool = thread_pool(args.jobs)?;
+            let bar = progress(0, args.quiet);
+            let cancel = interrupt_flag();
+            let run = pool.install(|| {
+                pipeline::run_to_precision(&runs, p, false, &|n| bar.inc_length(n as u64), &|| bar.inc(1), cancel)
+            })?;
+            bar.finish_and_clear();
+            (run.tables, run.assessments, run.interrupted)
+        }
+    };
     if interrupted {
         eprintln!(
             "interrupted: the sweep was stopped before every variant finished; nothing written ({} is unchanged)",
@@ -427,6 +556,10 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
         summaries.iter().map(|s| clickday::export::long::estimates(s)).collect::<std::result::Result<_, _>>()?;
     staging.write("sweep.csv", &sweep::long_csv(&base.name, &sets, &variants, &summaries)?)?;
     staging.write("sweep_summary.csv", &sweep::summary_csv(&base.name, &sets, &variants, &estimates))?;
+    let assessments: Vec<&Assessment> = sized.iter().flatten().collect();
+    if precision.is_some() {
+        staging.write("sweep_precision.csv", &sweep::precision_csv(&base.name, &sets, &variants, &assessments))?;
+    }
     let metrics: Vec<Target> = match &target {
         Some(t) => vec![t.clone()],
         None => headline_metrics(base),
@@ -438,13 +571,27 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     };
     let dir = staging.commit()?;
     let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
-        "{} — {} variants × {} replications, 95% confidence intervals",
-        base.name,
-        variants.len(),
-        runs[0].replications
-    )?;
+    match precision {
+        None => writeln!(
+            stdout,
+            "{} — {} variants × {} replications, 95% confidence intervals",
+            base.name,
+            variants.len(),
+            runs[0].replications
+        )?,
+        Some(p) => print_wrapped(
+            &mut stdout,
+            &format!(
+                "{} — {} variants, each sized by precision: replications until every headline verdict is within {} \
+                 of its mean (from {} to {}), 95% confidence intervals",
+                base.name,
+                variants.len(),
+                p.target_text(),
+                p.min,
+                p.max
+            ),
+        )?,
+    }
     for (k, v) in variants.iter().enumerate() {
         let cells: Vec<String> = metrics
             .iter()
@@ -455,7 +602,16 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
                 format!("{}: {cell}", t.metric)
             })
             .collect();
-        writeln!(stdout, "  [{k}] {}  →  {}", v.label, cells.join("; "))?;
+        let took = match assessments.get(k) {
+            Some(a) if a.met() => format!("  ({} replications)", a.replications),
+            Some(a) => format!(
+                "  ({} replications, the maximum: {} still wide)",
+                a.replications,
+                a.wide().map(|v| v.label.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            None => String::new(),
+        };
+        writeln!(stdout, "  [{k}] {}  →  {}{took}", v.label, cells.join("; "))?;
     }
     if let Some(t) = &target {
         match sweep::cheapest(&variants, &estimates, t, &preference) {
@@ -470,7 +626,12 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
             None => writeln!(stdout, "no variant meets {t}")?,
         }
     }
-    print_wrapped(&mut stdout, &format!("wrote {}/ (sweep.csv, sweep_summary.csv)", shown(&dir)))?;
+    let written = if precision.is_some() {
+        "sweep.csv, sweep_summary.csv, sweep_precision.csv"
+    } else {
+        "sweep.csv, sweep_summary.csv"
+    };
+    print_wrapped(&mut stdout, &format!("wrote {}/ ({written})", shown(&dir)))?;
     if charts > 0 {
         print_wrapped(
             &mut stdout,

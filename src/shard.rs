@@ -15,6 +15,7 @@ use crate::run_folder::{FileEntry, sha256_hex};
 use anyhow::Result;
 use clickday::export::long;
 use clickday::pipeline::{self, OutputFile, ScenarioRun, Tables};
+use clickday::precision::Precision;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -41,6 +42,31 @@ pub struct ShardManifest {
     pub shards: u32,
     /// The run's scenarios, in command-line order.
     pub scenarios: Vec<ShardScenario>,
+    /// For a run sized by precision: its target and bounds. Every shard
+    /// runs its part of replications `0..max`; the merge keeps the first
+    /// `n`, where one machine would have stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<ShardPrecision>,
+}
+
+/// The target and bounds of a run sized by precision, as its shards
+/// record them.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ShardPrecision {
+    /// Largest half-width allowed, as a share of the mean.
+    pub target: f64,
+    /// Minimum replications.
+    pub min_replications: u32,
+    /// Maximum replications (what each scenario's `replications` is).
+    pub max_replications: u32,
+}
+
+impl ShardPrecision {
+    /// The recorded settings as the library's.
+    pub fn settings(&self) -> Result<Precision> {
+        Precision::new(self.target, self.min_replications, self.max_replications).map_err(bad)
+    }
 }
 
 /// One scenario of a shard.
@@ -63,6 +89,11 @@ pub struct ShardScenario {
     pub events: u64,
     /// Every table of this shard, with its size and SHA-256.
     pub tables: Vec<FileEntry>,
+    /// In a run sized by precision, the events of each replication this
+    /// shard ran, in replication order, so that a merge keeping only the
+    /// first replications counts only theirs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replication_events: Vec<u64>,
 }
 
 /// The folder name of shard `i` of `n` of run `run`, beside the run's own.
@@ -71,24 +102,36 @@ pub fn folder_name(run: &str, (i, n): (u32, u32)) -> String {
 }
 
 /// What identifies a run: clickday's version, the run's name, the number
-/// of shards, and each scenario's name, text, seed and replications. Any
+/// of shards, each scenario's name, text, seed and replications, and a
+/// precision target with its bounds. Any
 /// edit to one of these in a `shard.json` makes it disagree with its id.
-pub fn run_id(version: &str, run: &str, shards: u32, scenarios: &[(&str, &str, u64, u32)]) -> String {
+pub fn run_id(
+    version: &str,
+    run: &str,
+    shards: u32,
+    scenarios: &[(&str, &str, u64, u32)],
+    precision: Option<&ShardPrecision>,
+) -> String {
     let mut key = format!("{version}\n{run}\n{shards}");
     for (name, text_sha256, seed, replications) in scenarios {
         key.push_str(&format!("\n{name}|{text_sha256}|{seed}|{replications}"));
+    }
+    if let Some(p) = precision {
+        key.push_str(&format!("\nprecision|{}|{}|{}", p.target, p.min_replications, p.max_replications));
     }
     sha256_hex(key.as_bytes())[..32].to_owned()
 }
 
 /// The description of shard `(i, n)` of a run whose scenarios' texts are
-/// `texts` and whose tables are `tables`.
+/// `texts` and whose tables are `tables`; for a run sized by precision,
+/// its settings and each scenario's events per replication.
 pub fn manifest(
     run: &str,
     (i, n): (u32, u32),
     runs: &[ScenarioRun<'_>],
     texts: &[&str],
     tables: &[Tables],
+    precision: Option<(ShardPrecision, &[Vec<u64>])>,
 ) -> ShardManifest {
     let version = env!("CARGO_PKG_VERSION");
     let hashes: Vec<String> = texts.iter().map(|t| sha256_hex(t.as_bytes())).collect();
@@ -98,7 +141,8 @@ pub fn manifest(
         .iter()
         .zip(hashes.iter())
         .zip(tables)
-        .map(|((r, hash), t)| ShardScenario {
+        .enumerate()
+        .map(|(k, ((r, hash), t))| ShardScenario {
             name: r.scenario.name.clone(),
             source: r.source.to_owned(),
             text_sha256: hash.clone(),
@@ -115,15 +159,18 @@ pub fn manifest(
                     sha256: sha256_hex(&f.bytes),
                 })
                 .collect(),
+            replication_events: precision.map(|(_, events)| events[k].clone()).unwrap_or_default(),
         })
         .collect();
+    let precision = precision.map(|(p, _)| p);
     ShardManifest {
         clickday_version: version.to_owned(),
         run: run.to_owned(),
-        run_id: run_id(version, run, n, &ids),
+        run_id: run_id(version, run, n, &ids, precision.as_ref()),
         shard: i,
         shards: n,
         scenarios,
+        precision,
     }
 }
 
@@ -195,7 +242,7 @@ fn check_identity(path: &Path, m: &ShardManifest) -> Result<()> {
     }
     let ids: Vec<(&str, &str, u64, u32)> =
         m.scenarios.iter().map(|s| (s.name.as_str(), s.text_sha256.as_str(), s.seed, s.replications)).collect();
-    if m.shard == 0 || m.shard > m.shards || run_id(version, &m.run, m.shards, &ids) != m.run_id {
+    if m.shard == 0 || m.shard > m.shards || run_id(version, &m.run, m.shards, &ids, m.precision.as_ref()) != m.run_id {
         return Err(bad(format!(
             "{} has been edited: its run, shard, scenarios, seeds or replications no longer match its run id",
             shown(path)
@@ -270,6 +317,39 @@ pub fn read_tables(shards: &[ReadShard], runs: &[ScenarioRun<'_>], k: usize) -> 
         parts.push(Tables { files: files_of_part, events: scenario.events, replications: scenario.replications_done });
     }
     Ok(parts)
+}
+
+/// The events of each replication of scenario `k` that the shards ran,
+/// by replication: what a merge keeping only the first replications of a
+/// run sized by precision counts.
+pub fn replication_events(
+    shards: &[ReadShard],
+    runs: &[ScenarioRun<'_>],
+    k: usize,
+) -> Result<std::collections::HashMap<u64, u64>> {
+    let mut out = std::collections::HashMap::new();
+    for s in shards {
+        let m = &s.manifest;
+        let ran: Vec<u64> = pipeline::plan(runs, Some((m.shard - 1, m.shards)))
+            .into_iter()
+            .filter(|(s, _)| *s == k)
+            .map(|(_, r)| r)
+            .collect();
+        let events = &m.scenarios[k].replication_events;
+        if events.len() != ran.len() {
+            return Err(bad(format!(
+                "{}: shard {} of {} records the events of {} replications of {}, but ran {}; the description was edited",
+                shown(&s.dir.join(SHARD_FILE)),
+                m.shard,
+                m.shards,
+                events.len(),
+                m.scenarios[k].name,
+                ran.len()
+            )));
+        }
+        out.extend(ran.into_iter().zip(events.iter().copied()));
+    }
+    Ok(out)
 }
 
 /// "0, 2, 4" (the first few, then how many more).

@@ -324,6 +324,38 @@ pub fn summary_csv(scenario: &str, sets: &[SetOption], variants: &[Variant], est
     csv_bytes(w)
 }
 
+/// How many replications each variant of a sweep sized by precision took
+/// (`sweep_precision.csv`): one row per variant, with whether every
+/// headline verdict came within the target and, if not, which were still
+/// wider at the maximum.
+pub fn precision_csv(
+    scenario: &str,
+    sets: &[SetOption],
+    variants: &[Variant],
+    assessments: &[&crate::precision::Assessment],
+) -> Vec<u8> {
+    let mut w = csv_writer();
+    let header: Vec<&str> = ["scenario", "variant"]
+        .into_iter()
+        .chain(sets.iter().map(|s| s.path.as_str()))
+        .chain(["replications", "target_relative_half_width", "met", "still_wide"])
+        .collect();
+    let _ = w.write_record(&header);
+    for (k, (variant, a)) in variants.iter().zip(assessments).enumerate() {
+        let mut record = vec![scenario.to_owned(), k.to_string()];
+        record.extend(variant.values.iter().cloned());
+        let wide: Vec<String> = a.wide().map(|v| format!("{}:{}", v.scope, v.metric)).collect();
+        record.extend([
+            a.replications.to_string(),
+            a.precision.target.to_string(),
+            a.met().to_string(),
+            wide.join(" "),
+        ]);
+        let _ = w.write_record(&record);
+    }
+    csv_bytes(w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

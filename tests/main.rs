@@ -10,6 +10,7 @@ mod hostile;
 mod launch;
 mod mutations;
 mod output_folders;
+mod precision;
 mod report;
 mod runs;
 mod scaling;

@@ -86,6 +86,27 @@ pub fn by_replication(table: &str, parts: &[&[u8]]) -> Result<Vec<u8>, TableErro
     Ok(crate::export::csv_bytes(w))
 }
 
+/// The rows of a per-replication table whose replication `keep` accepts,
+/// written as [`by_replication`] writes a table.
+pub fn select(table: &str, bytes: &[u8], keep: &dyn Fn(u64) -> bool) -> Result<Vec<u8>, TableError> {
+    let mut r = reader(bytes);
+    let header = r.headers().map_err(|e| malformed(table, &e))?.clone();
+    let mut w = crate::export::csv_writer();
+    let _ = w.write_record(&header);
+    for record in r.records() {
+        let record = record.map_err(|e| malformed(table, &e))?;
+        let replication: u64 = record.get(1).and_then(|v| v.parse().ok()).ok_or_else(|| TableError::Malformed {
+            table: table.into(),
+            line: record.position().map_or(0, |p| p.line()),
+            message: "the second column must be the replication index".into(),
+        })?;
+        if keep(replication) {
+            let _ = w.write_record(&record);
+        }
+    }
+    Ok(crate::export::csv_bytes(w))
+}
+
 /// The replication indices a per-replication table holds (its second
 /// column), each once, in the order they first appear.
 pub fn replications_in(table: &str, bytes: &[u8]) -> Result<Vec<u64>, TableError> {

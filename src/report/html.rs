@@ -146,6 +146,9 @@ fn scenario_section(out: &mut String, view: &ScenarioView<'_>, anchor: &str) {
         let _ = write!(meta, " from {date} 00:00");
     }
     let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&meta));
+    if let Some(p) = view.precision {
+        let _ = writeln!(out, "<p class=\"meta\">Sized by precision: {}.</p>", escape(&precision_text(p)));
+    }
     for paragraph in view.description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
         let joined: Vec<&str> = paragraph.lines().map(str::trim).collect();
         let _ = writeln!(out, "<p>{}</p>", escape(&joined.join(" ")));
@@ -512,6 +515,15 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
+/// How a run sized by precision chose its replications, and which
+/// verdicts were not held to the target and why.
+fn precision_text(p: &crate::precision::Assessment) -> String {
+    match p.exclusions() {
+        Some(excluded) => format!("{}; {excluded}", p.summary()),
+        None => p.summary(),
+    }
+}
+
 /// The run as Markdown, to paste into an issue, a wiki or an e-mail: the
 /// run's details, the scorecard (scenarios side by side, best marked),
 /// and the paired differences of the verdicts from the baseline.
@@ -525,6 +537,11 @@ pub fn markdown_summary(views: &[ScenarioView<'_>], differences: &[PairedDiffere
         };
         let _ =
             writeln!(out, "| {} | {} | {} | {} | {} |", cell(v.name), kind_name(v.kind), v.replications, v.seed, span);
+    }
+    for v in views {
+        if let Some(p) = v.precision {
+            let _ = writeln!(out, "\n{}, sized by precision: {}.", cell(v.name), cell(&precision_text(p)));
+        }
     }
     let _ = writeln!(
         out,

@@ -133,6 +133,8 @@ pub struct ScenarioView<'a> {
     pub estimates: &'a [Estimate],
     /// Replications run.
     pub replications: u32,
+    /// For a run sized by precision, how the rule chose `replications`.
+    pub precision: Option<&'a crate::precision::Assessment>,
     /// Run seed.
     pub seed: u64,
     /// The scenario's own practical thresholds, in force when it is the

@@ -303,6 +303,7 @@ mod tests {
             tables: Vec::new(),
             estimates,
             replications: 2,
+            precision: None,
             seed: 1,
             practical: &[],
             closed: Vec::new(),
