@@ -11,6 +11,7 @@ use crate::files;
 use anyhow::{Context, Result};
 use clickday::staffing::{self, Method, Plan, Requirement, StaffingProblem, Target, VerifiedInterval};
 use clickday::units::{ClockTime, Seconds, clock_label, format_duration, parse_duration};
+use clickday::verdict::format;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
@@ -124,7 +125,7 @@ fn problem(args: &StaffArgs) -> Result<(StaffingProblem, Vec<f64>, Seconds)> {
 }
 
 fn pct(v: f64) -> String {
-    if v.is_nan() { "-".into() } else { format!("{:.1}%", v * 100.0) }
+    if v.is_nan() { "-".into() } else { format::percent(v, 1) }
 }
 
 fn secs(v: f64) -> String {
@@ -142,21 +143,21 @@ fn table(plan: &Plan, method: Method, verified: Option<&[VerifiedInterval]>) -> 
     let p = &plan.problem;
     let t = &p.target;
     let mut out = String::new();
-    let mut goal = format!("{:.0}% answered within {}", t.answered_share * 100.0, secs(t.within));
+    let mut goal = format!("{} answered within {}", format::percent(t.answered_share, 0), secs(t.within));
     if let Some(a) = t.max_abandon {
-        let _ = write!(goal, ", at most {:.1}% abandoned", a * 100.0);
+        let _ = write!(goal, ", at most {} abandoned", format::percent(a, 1));
     }
     if let Some(o) = t.max_occupancy {
-        let _ = write!(goal, ", occupancy at most {:.0}%", o * 100.0);
+        let _ = write!(goal, ", occupancy at most {}", format::percent(o, 0));
     }
     let patience = p.patience.map_or("none (nobody hangs up: Erlang C only)".to_owned(), secs);
     let _ = writeln!(
         out,
-        "{} intervals of {}; handle time {}; mean patience {patience}; target: {goal}; shrinkage {:.0}%",
+        "{} intervals of {}; handle time {}; mean patience {patience}; target: {goal}; shrinkage {}",
         plan.intervals.len(),
         format_duration(p.interval),
         secs(p.aht),
-        p.shrinkage * 100.0
+        format::percent(p.shrinkage, 0)
     );
     let _ = write!(
         out,

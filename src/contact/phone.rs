@@ -16,7 +16,8 @@ use super::intake::{External, Sources};
 use super::results::{PhoneInterval, PhoneResult, PhoneSummary, PhoneTotals, ReasonSummary, at_most_one};
 use super::{ContactCenter, ContactDemand, PhoneChannel, demand_counts};
 use crate::engine::{
-    EventQueue, Mark as ObservationMark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose,
+    EventQueue, Mark as ObservationMark, ObservationMarks, RngStreams, SimRng, Slab, StreamKey, StreamPurpose,
+    WaitingLine,
 };
 use crate::stats::ratio;
 use crate::stats::{LogHistogram, TimeWeighted};
@@ -58,7 +59,6 @@ enum Event {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
-    Free,
     Ivr,
     Waiting,
     Talking,
@@ -68,6 +68,10 @@ enum State {
     CallbackTalking,
 }
 
+/// A caller's record while they are in the system (waiting, talking, away
+/// before a redial), in a [`Slab`] whose visit number moves on at every
+/// queue entry, callback request and failed attempt, so stale abandonment
+/// events and queue entries are recognised.
 #[derive(Debug, Clone, Copy)]
 struct Caller {
     /// When the caller joined the queue, or asked for a callback.
@@ -76,9 +80,6 @@ struct Caller {
     handle: Seconds,
     /// Patience of the current attempt, in seconds.
     patience: Seconds,
-    /// Bumped on every queue entry and on release, so stale abandonment
-    /// events and queue entries are recognised.
-    visit: u32,
     attempts: u32,
     reason: u16,
     state: State,
@@ -86,49 +87,17 @@ struct Caller {
 }
 
 impl Caller {
-    const EMPTY: Caller = Caller {
-        since: 0.0,
-        handle: 0.0,
-        patience: f64::INFINITY,
-        visit: 0,
-        attempts: 0,
-        reason: 0,
-        state: State::Free,
-        resolved_in_ivr: false,
-    };
-}
-
-/// Caller records in a slab: memory follows the callers in the system at
-/// once, not the callers ever seen.
-#[derive(Debug, Default)]
-struct Callers {
-    slots: Vec<Caller>,
-    free: Vec<u32>,
-    live: u32,
-}
-
-impl Callers {
-    #[inline]
-    fn admit(&mut self, reason: u16) -> u32 {
-        self.live += 1;
-        let record = Caller { reason, state: State::Away, ..Caller::EMPTY };
-        if let Some(id) = self.free.pop() {
-            let visit = self.slots[id as usize].visit;
-            self.slots[id as usize] = Caller { visit, ..record };
-            id
-        } else {
-            self.slots.push(record);
-            (self.slots.len() - 1) as u32
+    /// A caller about to make their first attempt.
+    fn new(reason: u16) -> Caller {
+        Caller {
+            since: 0.0,
+            handle: 0.0,
+            patience: f64::INFINITY,
+            attempts: 0,
+            reason,
+            state: State::Away,
+            resolved_in_ivr: false,
         }
-    }
-
-    #[inline]
-    fn release(&mut self, id: u32) {
-        let c = &mut self.slots[id as usize];
-        c.visit = c.visit.wrapping_add(1);
-        c.state = State::Free;
-        self.free.push(id);
-        self.live -= 1;
     }
 }
 
@@ -206,14 +175,15 @@ struct Phone<'a> {
     sources: Sources,
     external: External<'a>,
     rngs: Rngs,
-    callers: Callers,
-    queues: Vec<VecDeque<(u32, u32)>>,
+    callers: Slab<Caller>,
+    /// Callers waiting for an agent, as (slot, visit), one level per
+    /// priority.
+    line: WaitingLine<(u32, u32)>,
     callbacks: VecDeque<u32>,
     lines: u32,
     lines_in_use: u32,
     agents: u32,
     busy: u32,
-    waiting: u32,
     queue_peak: u32,
     counts: Counts,
     reasons: Vec<ReasonCounts>,
@@ -276,14 +246,13 @@ impl<'a> Phone<'a> {
                 redial: key(StreamPurpose::Behaviour, "phone/redial"),
                 callback: key(StreamPurpose::Behaviour, "phone/callback"),
             },
-            callers: Callers::default(),
-            queues: (0..levels).map(|_| VecDeque::with_capacity(256)).collect(),
+            callers: Slab::default(),
+            line: WaitingLine::new(levels, 256),
             callbacks: VecDeque::new(),
             lines: spec.lines.unwrap_or(u32::MAX),
             lines_in_use: 0,
             agents: spec.agents.initial,
             busy: 0,
-            waiting: 0,
             queue_peak: 0,
             counts: Counts::default(),
             reasons: vec![ReasonCounts::default(); spec.reasons.len()],
@@ -375,7 +344,7 @@ impl<'a> Phone<'a> {
     }
 
     fn new_caller(&mut self, reason: u16) -> Result<u32, ContactError> {
-        if self.callers.live >= self.center.max_in_system {
+        if self.callers.len() >= self.center.max_in_system {
             return Err(ContactError::TooManyInSystem {
                 replication: self.replication,
                 channel: "phone",
@@ -383,7 +352,7 @@ impl<'a> Phone<'a> {
                 time: self.events.now(),
             });
         }
-        Ok(self.callers.admit(reason))
+        Ok(self.callers.insert(Caller::new(reason)))
     }
 
     /// One call attempt by `id`: draws its handle time, patience and IVR
@@ -391,7 +360,7 @@ impl<'a> Phone<'a> {
     fn attempt(&mut self, id: u32) {
         let now = self.events.now();
         let spec = self.spec;
-        let c = &mut self.callers.slots[id as usize];
+        let c = &mut self.callers[id];
         c.attempts += 1;
         let reason = usize::from(c.reason);
         let handle = spec.reasons[reason].handle_time.as_ref().unwrap_or(&spec.handle_time);
@@ -425,7 +394,7 @@ impl<'a> Phone<'a> {
         self.lines_tw.set(now, f64::from(self.lines_in_use));
         match ivr_time {
             Some((time, resolved)) => {
-                let c = &mut self.callers.slots[id as usize];
+                let c = &mut self.callers[id];
                 c.state = State::Ivr;
                 c.resolved_in_ivr = resolved;
                 self.events.schedule_in(time, Event::IvrDone { caller: id });
@@ -444,10 +413,10 @@ impl<'a> Phone<'a> {
     }
 
     fn ivr_done(&mut self, id: u32) {
-        if self.callers.slots[id as usize].resolved_in_ivr {
+        if self.callers[id].resolved_in_ivr {
             self.counts.ivr_resolved += 1;
             self.release_line();
-            self.callers.release(id);
+            self.callers.remove(id);
         } else {
             self.reach_agents(id);
         }
@@ -462,31 +431,30 @@ impl<'a> Phone<'a> {
             return;
         }
         if let Some(offer) = &self.spec.callback
-            && self.waiting >= offer.queue_at_least
+            && self.line.len() >= offer.queue_at_least
         {
             self.counts.callbacks_offered += 1;
             let u: f64 = self.rngs.callback.random();
             if u < offer.accept_share {
                 self.counts.callbacks_accepted += 1;
                 self.release_line();
-                let c = &mut self.callers.slots[id as usize];
+                self.callers.next_visit(id);
+                let c = &mut self.callers[id];
                 c.state = State::CallbackPending;
                 c.since = now;
-                c.visit = c.visit.wrapping_add(1);
                 self.callbacks.push_back(id);
                 return;
             }
         }
-        let c = &mut self.callers.slots[id as usize];
+        let visit = self.callers.next_visit(id);
+        let c = &mut self.callers[id];
         c.state = State::Waiting;
         c.since = now;
-        c.visit = c.visit.wrapping_add(1);
-        let (visit, patience) = (c.visit, c.patience);
+        let patience = c.patience;
         let level = usize::from(self.spec.reasons[usize::from(c.reason)].priority);
-        self.queues[level].push_back((id, visit));
-        self.waiting += 1;
-        self.queue_peak = self.queue_peak.max(self.waiting);
-        self.queue_tw.set(now, f64::from(self.waiting));
+        self.line.push(level, (id, visit));
+        self.queue_peak = self.queue_peak.max(self.line.len());
+        self.queue_tw.set(now, f64::from(self.line.len()));
         if patience.is_finite() {
             self.events.schedule_in(patience, Event::Abandon { caller: id, visit });
         }
@@ -502,7 +470,7 @@ impl<'a> Phone<'a> {
         self.counts.within_target += u64::from(within);
         self.wait.record(waited);
         self.interval_wait.record(waited);
-        let c = &mut self.callers.slots[id as usize];
+        let c = &mut self.callers[id];
         c.state = State::Talking;
         let r = &mut self.reasons[usize::from(c.reason)];
         r.answered += 1;
@@ -514,10 +482,10 @@ impl<'a> Phone<'a> {
         let now = self.events.now();
         self.busy -= 1;
         self.busy_changed(now);
-        if self.callers.slots[id as usize].state == State::Talking {
+        if self.callers[id].state == State::Talking {
             self.release_line();
         }
-        self.callers.release(id);
+        self.callers.remove(id);
         self.serve_next();
     }
 
@@ -527,14 +495,14 @@ impl<'a> Phone<'a> {
         let now = self.events.now();
         while self.busy < self.agents {
             if let Some(id) = self.dequeue() {
-                let waited = now - self.callers.slots[id as usize].since;
+                let waited = now - self.callers[id].since;
                 self.answer(id, waited);
                 continue;
             }
             let Some(id) = self.callbacks.pop_front() else { break };
             self.busy += 1;
             self.busy_changed(now);
-            let c = &mut self.callers.slots[id as usize];
+            let c = &mut self.callers[id];
             c.state = State::CallbackTalking;
             self.counts.callbacks_made += 1;
             self.counts.callback_wait += now - c.since;
@@ -546,31 +514,21 @@ impl<'a> Phone<'a> {
     /// since hung up.
     #[inline]
     fn dequeue(&mut self) -> Option<u32> {
-        if self.waiting == 0 {
-            return None;
-        }
-        let slots = &self.callers.slots;
-        for queue in &mut self.queues {
-            while let Some((id, visit)) = queue.pop_front() {
-                let c = &slots[id as usize];
-                if c.visit == visit && c.state == State::Waiting {
-                    self.waiting -= 1;
-                    self.queue_tw.set(self.events.now(), f64::from(self.waiting));
-                    return Some(id);
-                }
-            }
-        }
-        None
+        let callers = &self.callers;
+        let (id, _) =
+            self.line.pop_oldest(|(id, visit)| callers.is_current(id, visit) && callers[id].state == State::Waiting)?;
+        self.queue_tw.set(self.events.now(), f64::from(self.line.len()));
+        Some(id)
     }
 
     fn abandon(&mut self, id: u32, visit: u32) {
-        let c = self.callers.slots[id as usize];
-        if c.visit != visit || c.state != State::Waiting {
+        if !self.callers.is_current(id, visit) || self.callers[id].state != State::Waiting {
             return; // answered, or gone: a stale event
         }
+        let c = self.callers[id];
         let now = self.events.now();
-        self.waiting -= 1;
-        self.queue_tw.set(now, f64::from(self.waiting));
+        self.line.withdraw();
+        self.queue_tw.set(now, f64::from(self.line.len()));
         self.counts.abandoned += 1;
         self.reasons[usize::from(c.reason)].abandoned += 1;
         self.release_line();
@@ -581,8 +539,8 @@ impl<'a> Phone<'a> {
     /// After a busy signal or a hang-up: redial with probability `p` (and
     /// attempts to spare), else give up.
     fn failed(&mut self, id: u32, p: f64) {
-        let c = &mut self.callers.slots[id as usize];
-        c.visit = c.visit.wrapping_add(1);
+        self.callers.next_visit(id);
+        let c = &mut self.callers[id];
         if let Some(redial) = &self.spec.redial
             && c.attempts < redial.max_attempts
         {
@@ -595,7 +553,7 @@ impl<'a> Phone<'a> {
             }
         }
         self.counts.gave_up += 1;
-        self.callers.release(id);
+        self.callers.remove(id);
     }
 
     /// Records the busy agents, and the agents on duty: those scheduled,
@@ -640,7 +598,7 @@ impl<'a> Phone<'a> {
         self.warmup_mark = self.mark(now);
         self.warmup_reasons.clone_from(&self.reasons);
         self.wait.clear();
-        self.queue_peak = self.waiting;
+        self.queue_peak = self.line.len();
     }
 
     fn close_interval(&mut self, now: Seconds) {
@@ -749,9 +707,8 @@ impl<'a> Phone<'a> {
             gave_up: self.counts.gave_up,
             pending_at_end: self
                 .callers
-                .slots
                 .iter()
-                .filter(|c| !matches!(c.state, State::Free | State::Talking | State::CallbackTalking))
+                .filter(|c| !matches!(c.state, State::Talking | State::CallbackTalking))
                 .count() as u64,
         };
         (PhoneResult { intervals: self.intervals, summary, reasons, totals }, self.handled)

@@ -21,14 +21,14 @@ use super::results::{ReasonSummary, SocialInterval, SocialResult, SocialSummary,
 use super::schedule::WorkingClock;
 use super::{ContactCenter, ContactDemand, InboxOrder, SocialChannel, demand_counts};
 use crate::engine::{
-    EventQueue, Mark as ObservationMark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose,
+    EventQueue, Mark as ObservationMark, ObservationMarks, RngStreams, SimRng, Slab, StreamKey, StreamPurpose,
+    WaitingLine,
 };
 use crate::stats::ratio;
 use crate::stats::{LogHistogram, TimeWeighted};
 use crate::units::Seconds;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
-use std::collections::VecDeque;
 
 #[derive(Debug, Clone, Copy)]
 enum Event {
@@ -52,13 +52,9 @@ enum Event {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Free,
-    Waiting,
-    Handling,
-}
-
+/// A post or message until it is answered, in a [`Slab`]: its visit number
+/// moves on only when the slot is freed, so an unanswered post's pending
+/// `Attract` event is recognised as stale once the post is answered.
 #[derive(Debug, Clone, Copy)]
 struct Item {
     arrived: Seconds,
@@ -66,7 +62,6 @@ struct Item {
     work_arrived: Seconds,
     /// Time to answer at the normal pace, in seconds.
     handle: Seconds,
-    visit: u32,
     /// Interval of arrival.
     cohort: u32,
     reason: u16,
@@ -74,53 +69,6 @@ struct Item {
     /// The reply being written is a hurried one.
     hurried: bool,
     after_warmup: bool,
-    state: State,
-}
-
-impl Item {
-    const EMPTY: Item = Item {
-        arrived: 0.0,
-        work_arrived: 0.0,
-        handle: 0.0,
-        visit: 0,
-        cohort: 0,
-        reason: 0,
-        fake: false,
-        hurried: false,
-        after_warmup: false,
-        state: State::Free,
-    };
-}
-
-#[derive(Debug, Default)]
-struct Items {
-    slots: Vec<Item>,
-    free: Vec<u32>,
-    live: u32,
-}
-
-impl Items {
-    #[inline]
-    fn admit(&mut self, record: Item) -> u32 {
-        self.live += 1;
-        if let Some(id) = self.free.pop() {
-            let visit = self.slots[id as usize].visit;
-            self.slots[id as usize] = Item { visit, ..record };
-            id
-        } else {
-            self.slots.push(record);
-            (self.slots.len() - 1) as u32
-        }
-    }
-
-    #[inline]
-    fn release(&mut self, id: u32) {
-        let c = &mut self.slots[id as usize];
-        c.visit = c.visit.wrapping_add(1);
-        c.state = State::Free;
-        self.free.push(id);
-        self.live -= 1;
-    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -188,11 +136,12 @@ struct Social<'a> {
     handle_rng: SimRng,
     profile_rng: SimRng,
     attract_rng: SimRng,
-    items: Items,
-    queues: Vec<VecDeque<u32>>,
+    items: Slab<Item>,
+    /// Items waiting for a responder, one level per priority. Nobody
+    /// leaves an inbox unanswered, so no entry is ever stale.
+    inbox: WaitingLine<u32>,
     responders: u32,
     busy: u32,
-    waiting: u32,
     backlog_peak: u32,
     counts: Counts,
     cohorts: Vec<Cohort>,
@@ -262,11 +211,10 @@ impl<'a> Social<'a> {
             handle_rng: key(StreamPurpose::Service, "social"),
             profile_rng: key(StreamPurpose::Behaviour, "social"),
             attract_rng: key(StreamPurpose::Behaviour, "social/attract"),
-            items: Items::default(),
-            queues: (0..levels).map(|_| VecDeque::with_capacity(1024)).collect(),
+            items: Slab::default(),
+            inbox: WaitingLine::new(levels, 1024),
             responders: spec.responders.initial,
             busy: 0,
-            waiting: 0,
             backlog_peak: 0,
             counts: Counts::default(),
             // One cohort per interval, the open one last: a cohort is added
@@ -356,7 +304,7 @@ impl<'a> Social<'a> {
     /// A new post or message arrives.
     fn receive(&mut self, reason: u16, attracted: bool) -> Result<(), ContactError> {
         let now = self.events.now();
-        if self.items.live >= self.center.max_in_system {
+        if self.items.len() >= self.center.max_in_system {
             return Err(ContactError::TooManyInSystem {
                 replication: self.replication,
                 channel: "social",
@@ -373,16 +321,15 @@ impl<'a> Social<'a> {
         let handle_time = spec.reasons[usize::from(reason)].handle_time.as_ref().unwrap_or(&spec.handle_time);
         let handle = handle_time.sample(&mut self.handle_rng);
         let after_warmup = now >= self.center.run.warmup;
-        let id = self.items.admit(Item {
+        let id = self.items.insert(Item {
             arrived: now,
             work_arrived: self.clock.at(now),
             handle,
             cohort: self.intervals.len() as u32,
             reason,
             fake,
+            hurried: false,
             after_warmup,
-            state: State::Waiting,
-            ..Item::EMPTY
         });
         let c = &mut self.counts;
         c.received += 1;
@@ -402,15 +349,14 @@ impl<'a> Social<'a> {
             self.start_reply(id);
         } else {
             let level = usize::from(self.spec.reasons[usize::from(reason)].priority);
-            self.queues[level].push_back(id);
-            self.waiting += 1;
+            self.inbox.push(level, id);
         }
         self.backlog_peak = self.backlog_peak.max(self.unanswered());
         Ok(())
     }
 
     fn unanswered(&self) -> u32 {
-        self.waiting + self.busy
+        self.inbox.len() + self.busy
     }
 
     /// Schedules the next post that item `id` draws, if it draws any more.
@@ -419,18 +365,17 @@ impl<'a> Social<'a> {
         let now = self.events.now();
         let e: f64 = Exp1.sample(&mut self.attract_rng);
         let at = now + e / attraction.rate;
-        let c = self.items.slots[id as usize];
-        if attraction.window.is_none_or(|w| at <= c.arrived + w) && at < self.center.run.duration {
-            self.events.schedule(at, Event::Attract { item: id, visit: c.visit });
+        let arrived = self.items[id].arrived;
+        if attraction.window.is_none_or(|w| at <= arrived + w) && at < self.center.run.duration {
+            self.events.schedule(at, Event::Attract { item: id, visit: self.items.visit(id) });
         }
     }
 
     fn attract(&mut self, id: u32, visit: u32) -> Result<(), ContactError> {
-        let c = self.items.slots[id as usize];
-        if c.visit != visit || c.state == State::Free {
+        if !self.items.is_current(id, visit) {
             return Ok(()); // answered since: a stale event
         }
-        self.receive(c.reason, true)?;
+        self.receive(self.items[id].reason, true)?;
         self.schedule_attraction(id);
         Ok(())
     }
@@ -442,13 +387,12 @@ impl<'a> Social<'a> {
         let hurried = self.spec.strain.as_ref().is_some_and(|strain| {
             f64::from(self.unanswered()) > strain.backlog_per_responder * f64::from(self.responders)
         });
-        let item = &mut self.items.slots[id as usize];
+        let item = &mut self.items[id];
         let mut handle = item.handle;
         if let Some(strain) = self.spec.strain.as_ref().filter(|_| hurried) {
             handle *= strain.handle_factor;
         }
         item.hurried = hurried;
-        item.state = State::Handling;
         self.events.schedule_in(handle, Event::ReplyDone { item: id });
     }
 
@@ -458,7 +402,7 @@ impl<'a> Social<'a> {
         self.busy_changed(now);
         self.backlog_tw.add(now, -1.0);
         self.backlog_changed(now);
-        let c = self.items.slots[id as usize];
+        let c = self.items[id];
         let response = now - c.arrived;
         self.response.record(response);
         self.interval_response.record(response);
@@ -487,18 +431,17 @@ impl<'a> Social<'a> {
                 }
             }
         }
-        self.items.release(id);
+        self.items.remove(id);
         self.serve_next();
     }
 
     fn serve_next(&mut self) {
-        while self.busy < self.responders && self.waiting > 0 {
-            let next = self.queues.iter_mut().find(|q| !q.is_empty()).and_then(|q| match self.spec.order {
-                InboxOrder::OldestFirst => q.pop_front(),
-                InboxOrder::NewestFirst => q.pop_back(),
-            });
+        while self.busy < self.responders {
+            let next = match self.spec.order {
+                InboxOrder::OldestFirst => self.inbox.pop_oldest(|_| true),
+                InboxOrder::NewestFirst => self.inbox.pop_newest(|_| true),
+            };
             let Some(id) = next else { break };
-            self.waiting -= 1;
             self.start_reply(id);
         }
     }
@@ -591,7 +534,7 @@ impl<'a> Social<'a> {
         // otherwise their outcome is not known yet.
         let end_work = self.clock.at(now);
         let mut unanswered_after_warmup = 0;
-        for item in self.items.slots.iter().filter(|i| i.state != State::Free) {
+        for item in self.items.iter() {
             let cohort = &mut self.cohorts[item.cohort as usize];
             cohort.unanswered += 1;
             unanswered_after_warmup += u64::from(item.after_warmup);
@@ -654,7 +597,7 @@ impl<'a> Social<'a> {
         let totals = SocialTotals {
             received: self.counts.received,
             answered: self.counts.answered,
-            unanswered_at_end: u64::from(self.items.live),
+            unanswered_at_end: u64::from(self.items.len()),
         };
         (SocialResult { intervals: self.intervals, summary, reasons, totals }, self.handled)
     }

@@ -1,7 +1,7 @@
 //! The discrete-event core that every clickday model runs on.
 //!
-//! The engine knows nothing of portals, queues or people. It offers the two
-//! things every model needs and must get exactly right:
+//! The engine knows nothing of portals, stations or people. It offers the
+//! two things every model needs and must get exactly right:
 //!
 //! 1. [`EventQueue`]: the future-event list, ordered by time and then by
 //!    insertion, so that simultaneous events resolve the same way on every
@@ -12,21 +12,30 @@
 //!    two scenarios that share a stream name share its numbers (common random
 //!    numbers for paired comparisons).
 //!
+//! It also holds the two stores every queueing model keeps: a [`Slab`] of records
+//! (customers, callers, inbox items) whose slots carry visit numbers, so
+//! events about a visit that is over are recognised, and a [`WaitingLine`]
+//! of priority levels whose stale entries are dropped lazily.
+//!
 //! A model owns an `EventQueue<E>` of its own typed event enum and loops:
 //! pop the earliest event, advance the clock to it, handle it (which may
 //! schedule more). Typed events keep the loop free of boxed closures and of
 //! allocation per event.
 
+mod line;
 mod marks;
 mod prefetch;
 mod queue;
 mod rng;
+mod slab;
 
+pub use line::WaitingLine;
 pub use marks::{Mark, ObservationMarks};
 pub use prefetch::prefetch;
 pub use queue::{EventQueue, Scheduled};
 pub(crate) use rng::splitmix64;
 pub use rng::{RngStreams, SimRng, StreamKey, StreamPurpose};
+pub use slab::Slab;
 
 use crate::units::Seconds;
 

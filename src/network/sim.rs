@@ -4,7 +4,7 @@ use super::results::{IntervalRow, NetworkSummary, NetworkTotals, ReplicationResu
 use super::station::{QueueEntry, Station};
 use super::{MAX_PRIORITY_LEVELS, Network};
 use crate::arrivals::ArrivalGenerator;
-use crate::engine::{EventQueue, Mark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose};
+use crate::engine::{EventQueue, Mark, ObservationMarks, RngStreams, SimRng, Slab, StreamKey, StreamPurpose};
 use crate::stats::ratio;
 use crate::stats::{LogHistogram, TimeWeighted};
 use crate::units::Seconds;
@@ -53,50 +53,16 @@ enum Event {
     CapacityChange { station: u16, step: u16 },
 }
 
-/// A customer's record while it is in the network.
+/// A customer's record while it is in the network, in a [`Slab`] whose
+/// visit number moves on at every station entry, so stale reneging events
+/// and queue entries can be recognised.
 #[derive(Debug, Clone, Copy)]
 struct Customer {
     entered_network: Seconds,
     entered_station: Seconds,
-    /// Bumped on every station entry and on release, so stale reneging
-    /// events and queue entries can be recognised.
-    visit: u32,
     station: u16,
     priority: u8,
     waiting: bool,
-}
-
-/// Customer records in a slab: slots are reused, so memory follows the
-/// number in the network at once, not the number ever served.
-#[derive(Debug, Default)]
-struct Customers {
-    slots: Vec<Customer>,
-    free: Vec<u32>,
-    live: u32,
-}
-
-impl Customers {
-    #[inline]
-    fn admit(&mut self, record: Customer) -> u32 {
-        self.live += 1;
-        if let Some(id) = self.free.pop() {
-            let visit = self.slots[id as usize].visit;
-            self.slots[id as usize] = Customer { visit, ..record };
-            id
-        } else {
-            self.slots.push(record);
-            (self.slots.len() - 1) as u32
-        }
-    }
-
-    #[inline]
-    fn release(&mut self, id: u32) {
-        let c = &mut self.slots[id as usize];
-        c.visit = c.visit.wrapping_add(1);
-        c.waiting = false;
-        self.free.push(id);
-        self.live -= 1;
-    }
 }
 
 struct StationRng {
@@ -115,7 +81,7 @@ struct Simulation<'a> {
     route_cdf: Vec<Vec<(f64, usize)>>,
     generators: Vec<ArrivalGenerator>,
     arrival_rngs: Vec<SimRng>,
-    customers: Customers,
+    customers: Slab<Customer>,
     in_system: TimeWeighted,
     external_arrivals: u64,
     completed: u64,
@@ -208,7 +174,7 @@ impl<'a> Simulation<'a> {
                 .iter()
                 .map(|s| streams.stream(StreamKey::new(StreamPurpose::Arrivals, &s.name)))
                 .collect(),
-            customers: Customers::default(),
+            customers: Slab::default(),
             in_system: TimeWeighted::new(0.0, 0.0),
             external_arrivals: 0,
             completed: 0,
@@ -299,7 +265,7 @@ impl<'a> Simulation<'a> {
 
     fn enter_network(&mut self, station: usize, priority: u8) -> Result<(), SimError> {
         let now = self.events.now();
-        if self.customers.live >= self.net.max_in_system {
+        if self.customers.len() >= self.net.max_in_system {
             return Err(SimError::TooManyInSystem {
                 replication: self.replication,
                 limit: self.net.max_in_system,
@@ -307,15 +273,14 @@ impl<'a> Simulation<'a> {
             });
         }
         self.external_arrivals += 1;
-        let id = self.customers.admit(Customer {
+        let id = self.customers.insert(Customer {
             entered_network: now,
             entered_station: now,
-            visit: 0,
             station: station as u16,
             priority,
             waiting: false,
         });
-        self.in_system.set(now, f64::from(self.customers.live));
+        self.in_system.set(now, f64::from(self.customers.len()));
         self.arrive(id, station);
         Ok(())
     }
@@ -324,11 +289,11 @@ impl<'a> Simulation<'a> {
     #[inline]
     fn arrive(&mut self, id: u32, station: usize) {
         let now = self.events.now();
-        let c = &mut self.customers.slots[id as usize];
+        let visit = self.customers.next_visit(id);
+        let c = &mut self.customers[id];
         c.station = station as u16;
         c.entered_station = now;
-        c.visit = c.visit.wrapping_add(1);
-        let (visit, priority) = (c.visit, c.priority);
+        let priority = c.priority;
         let st = &mut self.stations[station];
         st.counts.arrivals += 1;
         if st.in_station() >= st.capacity {
@@ -339,7 +304,7 @@ impl<'a> Simulation<'a> {
         } else {
             st.counts.queued_on_arrival += 1;
             st.enqueue(now, priority, QueueEntry { customer: id, visit });
-            self.customers.slots[id as usize].waiting = true;
+            self.customers[id].waiting = true;
             if let Some(patience) = &self.net.stations[station].patience {
                 let delay = patience.sample(&mut self.rngs[station].patience);
                 self.events.schedule_in(delay, Event::Renege { customer: id, visit });
@@ -350,7 +315,7 @@ impl<'a> Simulation<'a> {
     #[inline]
     fn begin_service(&mut self, id: u32, station: usize, waited: Seconds) {
         let now = self.events.now();
-        self.customers.slots[id as usize].waiting = false;
+        self.customers[id].waiting = false;
         self.stations[station].start_service(now, waited);
         let service = self.net.stations[station].service.sample(&mut self.rngs[station].service);
         self.events.schedule_in(service, Event::Departure { customer: id });
@@ -359,7 +324,7 @@ impl<'a> Simulation<'a> {
     #[inline]
     fn depart(&mut self, id: u32) {
         let now = self.events.now();
-        let c = self.customers.slots[id as usize];
+        let c = self.customers[id];
         let station = usize::from(c.station);
         self.stations[station].finish_service(now, now - c.entered_station);
         self.serve_next(station);
@@ -377,8 +342,8 @@ impl<'a> Simulation<'a> {
                 self.sojourn.record(sojourn);
                 self.interval_sojourn.record(sojourn);
                 self.completed += 1;
-                self.customers.release(id);
-                self.in_system.set(now, f64::from(self.customers.live));
+                self.customers.remove(id);
+                self.in_system.set(now, f64::from(self.customers.len()));
             }
         }
     }
@@ -388,23 +353,22 @@ impl<'a> Simulation<'a> {
     fn serve_next(&mut self, station: usize) {
         let now = self.events.now();
         while self.stations[station].has_free_server() {
-            let slots = &self.customers.slots;
-            let Some(entry) = self.stations[station].dequeue(now, |e| {
-                let c = &slots[e.customer as usize];
-                c.visit == e.visit && c.waiting
-            }) else {
+            let customers = &self.customers;
+            let Some(entry) = self.stations[station]
+                .dequeue(now, |e| customers.is_current(e.customer, e.visit) && customers[e.customer].waiting)
+            else {
                 break;
             };
-            let waited = now - self.customers.slots[entry.customer as usize].entered_station;
+            let waited = now - self.customers[entry.customer].entered_station;
             self.begin_service(entry.customer, station, waited);
         }
     }
 
     fn renege(&mut self, id: u32, visit: u32) {
-        let c = self.customers.slots[id as usize];
-        if c.visit != visit || !c.waiting {
+        if !self.customers.is_current(id, visit) || !self.customers[id].waiting {
             return; // already in service, or gone: a stale event
         }
+        let c = self.customers[id];
         let now = self.events.now();
         self.stations[usize::from(c.station)].renege(now, now - c.entered_station);
         self.leave_lost(id);
@@ -412,8 +376,8 @@ impl<'a> Simulation<'a> {
 
     fn leave_lost(&mut self, id: u32) {
         self.lost += 1;
-        self.customers.release(id);
-        self.in_system.set(self.events.now(), f64::from(self.customers.live));
+        self.customers.remove(id);
+        self.in_system.set(self.events.now(), f64::from(self.customers.len()));
     }
 
     fn change_capacity(&mut self, station: usize, step: usize) {
@@ -518,7 +482,7 @@ impl<'a> Simulation<'a> {
                 arrived: self.external_arrivals,
                 completed: self.completed,
                 lost: self.lost,
-                in_system_at_end: u64::from(self.customers.live),
+                in_system_at_end: u64::from(self.customers.len()),
             },
             events: self.handled,
         }

@@ -2,9 +2,9 @@
 
 use super::results::{IntervalRow, Scope, StationSummary, StationTotals};
 use super::{MAX_PRIORITY_LEVELS, StationSpec};
+use crate::engine::WaitingLine;
 use crate::stats::{LogHistogram, TimeWeighted, ratio};
 use crate::units::Seconds;
-use std::collections::VecDeque;
 
 /// A place in a queue: the customer's slot and the visit it was queued on.
 /// The visit number tells a live entry from one whose customer has since
@@ -66,8 +66,8 @@ pub(super) struct Station {
     pub capacity: u32,
     pub target: Seconds,
     pub busy: u32,
-    pub waiting: u32,
-    queues: Vec<VecDeque<QueueEntry>>,
+    /// The queue, one level per priority.
+    line: WaitingLine<QueueEntry>,
     pub counts: Counts,
     queue_len: TimeWeighted,
     busy_tw: TimeWeighted,
@@ -88,8 +88,7 @@ impl Station {
             capacity: spec.capacity.unwrap_or(u32::MAX),
             target: spec.service_level_target.unwrap_or(f64::NAN),
             busy: 0,
-            waiting: 0,
-            queues: (0..levels).map(|_| VecDeque::with_capacity(256)).collect(),
+            line: WaitingLine::new(levels, 256),
             counts: Counts::default(),
             queue_len: TimeWeighted::new(0.0, 0.0),
             busy_tw: TimeWeighted::new(0.0, 0.0),
@@ -105,7 +104,7 @@ impl Station {
 
     #[inline]
     pub fn in_station(&self) -> u32 {
-        self.busy + self.waiting
+        self.busy + self.line.len()
     }
 
     #[inline]
@@ -115,36 +114,25 @@ impl Station {
 
     #[inline]
     pub fn enqueue(&mut self, now: Seconds, priority: u8, entry: QueueEntry) {
-        let level = usize::from(priority).min(self.queues.len() - 1);
-        self.queues[level].push_back(entry);
-        self.waiting += 1;
-        self.queue_len.set(now, f64::from(self.waiting));
+        let level = usize::from(priority).min(self.line.levels() - 1);
+        self.line.push(level, entry);
+        self.queue_len.set(now, f64::from(self.line.len()));
     }
 
     /// Removes and returns the first live entry, highest priority first;
     /// `is_live` says whether an entry's customer is still waiting here.
     #[inline]
-    pub fn dequeue(&mut self, now: Seconds, mut is_live: impl FnMut(QueueEntry) -> bool) -> Option<QueueEntry> {
-        if self.waiting == 0 {
-            return None;
-        }
-        for queue in &mut self.queues {
-            while let Some(entry) = queue.pop_front() {
-                if is_live(entry) {
-                    self.waiting -= 1;
-                    self.queue_len.set(now, f64::from(self.waiting));
-                    return Some(entry);
-                }
-            }
-        }
-        None
+    pub fn dequeue(&mut self, now: Seconds, is_live: impl FnMut(QueueEntry) -> bool) -> Option<QueueEntry> {
+        let entry = self.line.pop_oldest(is_live)?;
+        self.queue_len.set(now, f64::from(self.line.len()));
+        Some(entry)
     }
 
     /// A waiting customer left the queue without service.
     #[inline]
     pub fn renege(&mut self, now: Seconds, waited: Seconds) {
-        self.waiting -= 1;
-        self.queue_len.set(now, f64::from(self.waiting));
+        self.line.withdraw();
+        self.queue_len.set(now, f64::from(self.line.len()));
         self.counts.reneged += 1;
         self.counts.queue_time += waited;
         self.counts.station_time += waited;

@@ -6,6 +6,7 @@
 //! fall on round clock times because time zero is midnight.
 
 use crate::units::Date;
+use crate::verdict::format;
 
 /// A tick on a time axis: its time, its clock label and, at midnight (or
 /// on multi-day axes), a second line naming the day.
@@ -20,7 +21,6 @@ pub(crate) struct ClockTick {
     pub day: Option<String>,
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// Steps a time axis may use, in seconds; every one divides a day or is a
@@ -46,10 +46,7 @@ const CLOCK_STEPS: [f64; 14] = [
 /// The date `days` after `start`, as `2 Apr`.
 fn day_label(start: Option<Date>, days: i64) -> String {
     match start {
-        Some(date) => {
-            let d = date.plus_days(days);
-            format!("{} {}", d.day, MONTHS[(d.month as usize).clamp(1, 12) - 1])
-        }
+        Some(date) => format::day_month(date.plus_days(days)),
         None => format!("day {}", days + 1),
     }
 }
@@ -209,8 +206,7 @@ pub(crate) fn duration_label(seconds: f64) -> String {
 
 /// A share as a percentage label: `25%`.
 pub(crate) fn percent_label(v: f64, step: f64) -> String {
-    let digits = decimals(step * 100.0);
-    format!("{:.digits$}%", v * 100.0)
+    format::percent(v, decimals(step * 100.0))
 }
 
 #[cfg(test)]

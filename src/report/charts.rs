@@ -787,11 +787,6 @@ fn agents_needed(rate: f64, handle_time: f64, within: f64) -> f64 {
     }
 }
 
-/// A parameter's duration for people: "20 s", "5 min", "1 h 30 min".
-fn seconds(t: f64) -> String {
-    if t < 90.0 { format!("{t:.0} s") } else { format::duration(t) }
-}
-
 /// The calls of an interval that want an agent: the first attempts (a
 /// redial after a busy signal or a hang-up is the same caller again),
 /// less the share of attempts made while the line was closed, and less
@@ -878,12 +873,12 @@ fn phone_volume(phone: &[&Loaded<'_, '_>], charts: &mut Vec<Chart>) -> Result<()
     );
     if let Some((aht, target)) = sized {
         note.push_str(&format!(
-            " Agents needed: Erlang C for {:.0}% of calls answered within {}, for the callers' first attempts \
+            " Agents needed: Erlang C for {} of calls answered within {}, for the callers' first attempts \
              made while the line is open that the recorded menu would not settle, at a mean handle time of {}: \
              what a planner would have staffed for these callers, redials and hang-ups left out.",
-            PHONE_TARGET_SHARE * 100.0,
-            seconds(target),
-            seconds(aht)
+            format::percent(PHONE_TARGET_SHARE, 0),
+            format::chosen_duration(target),
+            format::chosen_duration(aht)
         ));
     }
     let first = phone.first().map(|s| s.view);

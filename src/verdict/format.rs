@@ -1,6 +1,7 @@
 //! The one way clickday writes a number for people: the terminal table,
-//! the HTML report, the Markdown summary and the sweep lines all call
-//! here, so "92.1% ± 0.4 pp" reads the same everywhere.
+//! the HTML report, the Markdown summary, the charts' notes and axis
+//! labels, `clickday staff` and the sweep lines all call here, so
+//! "92.1% ± 0.4 pp" reads the same everywhere.
 //!
 //! A figure is written as what it is: counts as whole numbers with
 //! thousands grouped, shares in percent (their differences in percentage
@@ -63,6 +64,20 @@ pub fn number(v: f64) -> String {
     grouped(v, decimals(v, f64::NAN))
 }
 
+/// A share in percent with `digits` decimals: "25%", "12.5%"; "–" for an
+/// undefined share (a share of nothing).
+pub fn percent(share: f64, digits: usize) -> String {
+    if share.is_nan() {
+        return grouped(share, 0);
+    }
+    format!("{}%", grouped(share * 100.0, digits))
+}
+
+/// A date as a reader writes it in a label: "2 Apr".
+pub fn day_month(date: Date) -> String {
+    format!("{} {}", date.day, MONTHS[(date.month as usize).clamp(1, 12) - 1])
+}
+
 /// A clock time of simulated time `t` (seconds since midnight of the start
 /// day): "09:12" on the first day, "2 Apr 01:00" later with a start date,
 /// "day 2 01:00" without one.
@@ -73,10 +88,7 @@ pub fn clock(t: Seconds, start_date: Option<Date>) -> String {
         return format!("{h:02}:{m:02}");
     }
     match start_date {
-        Some(date) => {
-            let d = date.plus_days(day);
-            format!("{} {} {h:02}:{m:02}", d.day, MONTHS[(d.month as usize).clamp(1, 12) - 1])
-        }
+        Some(date) => format!("{} {h:02}:{m:02}", day_month(date.plus_days(day))),
         None => format!("day {} {h:02}:{m:02}", day + 1),
     }
 }
@@ -111,6 +123,13 @@ pub fn duration(seconds: Seconds) -> String {
     format!("{sign}{text}")
 }
 
+/// A duration someone chose (an answer target, a handle time) rather
+/// than measured: whole seconds below 90 s ("20 s"), otherwise as
+/// [`duration`] ("5 min", "1 h 30 min").
+pub fn chosen_duration(seconds: Seconds) -> String {
+    if seconds.abs() < 90.0 { format!("{} s", grouped(seconds, 0)) } else { duration(seconds) }
+}
+
 /// A duration and its half-width in one unit, chosen by the larger:
 /// "8.6 ± 0.6 s", "2.14 ± 0.02 min", "1.7 ± 0.1 h".
 pub fn duration_pair(mean: Seconds, half_width: Seconds) -> String {
@@ -136,9 +155,7 @@ pub fn value(measure: Measure, v: f64, start_date: Option<Date>) -> String {
     }
     match measure {
         Measure::Count => grouped(v.round(), 0),
-        Measure::Share | Measure::ReplicationShare => {
-            format!("{}%", grouped(v * 100.0, decimals(v * 100.0, f64::NAN).min(1)))
-        }
+        Measure::Share | Measure::ReplicationShare => percent(v, decimals(v * 100.0, f64::NAN).min(1)),
         Measure::Seconds => duration(v),
         Measure::Clock => clock(v, start_date),
         Measure::Rate => format!("{}/s", number(v)),
@@ -285,6 +302,75 @@ mod tests {
         assert_eq!(duration(720.0), "12 min");
         assert_eq!(duration(6120.0), "1 h 42 min");
         assert_eq!(duration(3.0 * 86_400.0 + 7200.0), "3 d 2 h");
+    }
+
+    #[test]
+    fn zero_never_carries_a_sign_and_negatives_a_true_minus() {
+        assert_eq!(grouped(0.0, 0), "0");
+        assert_eq!(grouped(-0.0, 2), "0.00");
+        assert_eq!(grouped(-0.004, 2), "0.00", "a negative that rounds to zero is zero");
+        assert_eq!(grouped(-1234.5, 1), "−1,234.5");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(-12.345), "−12.3");
+        assert_eq!(difference(Measure::Count, -0.4, f64::NAN), "0");
+        assert_eq!(difference(Measure::Count, 0.0, 0.0), "0 ± 0");
+        assert_eq!(percent(-0.05, 1), "−5.0%");
+    }
+
+    #[test]
+    fn rounding_up_to_a_new_thousand_gains_its_comma() {
+        assert_eq!(grouped(999.5, 0), "1,000");
+        assert_eq!(grouped(999.4, 0), "999");
+        assert_eq!(number(999.5), "1,000");
+        assert_eq!(grouped(999_999.96, 1), "1,000,000.0");
+        assert_eq!(value(Measure::Count, 999.5, None), "1,000");
+    }
+
+    #[test]
+    fn large_numbers_are_grouped_in_full() {
+        assert_eq!(number(1e9), "1,000,000,000");
+        assert_eq!(value(Measure::Count, 1e9, None), "1,000,000,000");
+        assert_eq!(estimate(Measure::Count, &ci(1e9, 12_345.6, 10), None, 1.0).unwrap(), "1,000,000,000 ± 12,346");
+        assert_eq!(value(Measure::Rate, 1e9, None), "1,000,000,000/s");
+    }
+
+    #[test]
+    fn undefined_and_infinite_values_read_as_such() {
+        assert_eq!(grouped(f64::NAN, 2), "–");
+        assert_eq!(number(f64::INFINITY), "∞");
+        assert_eq!(number(f64::NEG_INFINITY), "−∞");
+        assert_eq!(percent(f64::NAN, 1), "–", "a share of nothing is no percentage");
+        assert_eq!(value(Measure::Share, f64::NAN, None), "–");
+        assert_eq!(value(Measure::Seconds, f64::INFINITY, None), "∞");
+        assert_eq!(duration(f64::NAN), "–");
+        assert_eq!(duration(f64::NEG_INFINITY), "−∞");
+        assert_eq!(difference(Measure::Number, f64::NAN, 1.0), "–");
+    }
+
+    #[test]
+    fn shares_read_as_percentages_with_the_decimals_asked() {
+        assert_eq!(percent(0.0, 0), "0%");
+        assert_eq!(percent(1.0, 0), "100%");
+        assert_eq!(percent(0.125, 1), "12.5%");
+        assert_eq!(percent(0.8, 0), "80%");
+        assert_eq!(value(Measure::Share, 0.0123, None), "1.2%");
+    }
+
+    #[test]
+    fn chosen_durations_are_whole_seconds_then_minutes_and_hours() {
+        assert_eq!(chosen_duration(0.0), "0 s");
+        assert_eq!(chosen_duration(20.0), "20 s");
+        assert_eq!(chosen_duration(300.0), "5 min");
+        assert_eq!(chosen_duration(5400.0), "1 h 30 min");
+        assert_eq!(duration(0.0), "0 s");
+        assert_eq!(duration(-30.0), "−30.0 s");
+    }
+
+    #[test]
+    fn dates_in_labels_are_day_and_month() {
+        let date = Date::parse("2020-04-01").unwrap();
+        assert_eq!(day_month(date), "1 Apr");
+        assert_eq!(day_month(date.plus_days(30)), "1 May");
     }
 
     #[test]
