@@ -129,7 +129,16 @@ pub fn parse_shard(text: &str) -> std::result::Result<(u32, u32), String> {
 
 /// `clickday run`.
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
-    let loaded = load_scenarios(&args.scenarios)?;
+    let mut loaded = load_scenarios(&args.scenarios)?;
+    if let Some(factor) = args.scale {
+        // A shard's merge reloads the scenarios from their text, unscaled.
+        if args.shard.is_some() {
+            return Err(bad("--scale cannot be combined with --shard"));
+        }
+        for l in &mut loaded {
+            l.scenario = l.scenario.scaled(factor).map_err(|e| bad(format!("--scale: {e}")))?;
+        }
+    }
     let runs: Vec<ScenarioRun<'_>> = loaded
         .iter()
         .map(|l| ScenarioRun {
