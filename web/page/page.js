@@ -500,6 +500,12 @@ const CHARTS = [
   { id: 'phone', title: 'Phone: callers waiting for an agent (mean)', table: 'phone', column: 'queue_mean' },
 ];
 
+// An axis label: the clock time, and at a later midnight only the date.
+function axisLabel(seconds, startDate) {
+  const text = clockLabel(seconds, startDate);
+  return seconds >= 86400 && text.endsWith(' 00:00') ? text.slice(0, -6) : text;
+}
+
 function clockLabel(seconds, startDate) {
   const day = Math.floor(seconds / 86400);
   const rest = seconds - day * 86400;
@@ -567,7 +573,7 @@ function drawChart(spec, tries, width) {
   for (let t = 0; t <= tMax + 1; t += every * 3600) {
     svg += '<line x1="' + X(t) + '" x2="' + X(t) + '" y1="' + top + '" y2="' + (top + H) + '" stroke="#eeeeee"/>';
     const anchor = t === 0 ? 'start' : (X(t) > left + W - 30 ? 'end' : 'middle');
-    svg += '<text x="' + X(t) + '" y="' + (top + H + font + 4) + '" text-anchor="' + anchor + '">' + esc(clockLabel(t, start)) + '</text>';
+    svg += '<text x="' + X(t) + '" y="' + (top + H + font + 4) + '" text-anchor="' + anchor + '">' + esc(axisLabel(t, start)) + '</text>';
   }
   svg += '<line x1="' + left + '" x2="' + (left + W) + '" y1="' + (top + H) + '" y2="' + (top + H) + '" stroke="#888"/>';
   svg += '</g>';
@@ -655,6 +661,8 @@ async function boot() {
   try {
     state.module = await WebAssembly.compile(wasmBytes());
     state.catalog = await callCatalog(state.module);
+    // The template is a starting point for writing a scenario, not a day.
+    state.catalog.scenarios = state.catalog.scenarios.filter((s) => !s.file.startsWith('template'));
   } catch (e) {
     document.body.dataset.state = 'error';
     $('status').textContent = 'the engine could not start in this browser: ' + e;

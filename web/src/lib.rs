@@ -100,10 +100,6 @@ pub extern "C" fn catalog() -> *const u8 {
 pub fn catalog_json() -> Value {
     let mut list = Vec::new();
     for (file, text) in BUNDLED {
-        // The template is a starting point for writing a scenario, not a day.
-        if file.starts_with("template") {
-            continue;
-        }
         let Ok(scenario) = parse_scenario_with_includes(file, text, &resolve) else { continue };
         if !matches!(scenario.model, Model::LaunchDay(_)) {
             continue;
