@@ -18,7 +18,7 @@ pub struct Cli {
 pub enum Command {
     /// Run scenarios and write CSV to the output folder.
     #[command(
-        after_help = "Examples:\n  clickday run\n  clickday run scenarios/mmc-call-center.toml -r 20 --seed 7\n  clickday run scenarios/inps-2020-04-01.toml scenarios/inps-2020-04-01-waiting-room.toml -r 30\n  clickday run a.toml b.toml -r 30 --shard 2/4 --name my-study\n  clickday run scenarios/mmc-call-center.toml --precision 1% --max-replications 100"
+        after_help = "Examples:\n  clickday run\n  clickday run scenarios/mmc-call-center.toml -r 20 --seed 7\n  clickday run scenarios/inps-2020-04-01.toml scenarios/inps-2020-04-01-waiting-room.toml -r 30\n  clickday run a.toml b.toml -r 30 --shard 2/4 --name my-study\n  clickday run scenarios/mmc-call-center.toml --precision 1% --max-replications 100\n  clickday run scenarios/inps-2020-04-01.toml --scale 0.02 -r 1"
     )]
     Run(RunArgs),
     /// Run the grid of variants of one scenario made by --set, with replications.
@@ -81,6 +81,11 @@ pub struct RunArgs {
     /// CSV only: no charts, no report.html or report.md.
     #[arg(long)]
     pub no_report: bool,
+    /// Classroom scale of a launch day: this share of the people and of
+    /// every capacity that serves them (0.0001 to 1; the classroom page's
+    /// default is 0.02). Not with --shard.
+    #[arg(long, value_name = "FACTOR")]
+    pub scale: Option<f64>,
 }
 
 /// Arguments of `clickday sweep`.

@@ -682,11 +682,25 @@ pub fn report(
 /// that needs more events returns the model's `EventBudget` error
 /// ([`RunError::is_event_budget`]), never tables of the part that ran.
 pub fn run_budgeted(scenario: &Scenario, source: &str, seed: u64, max_events: u64) -> Result<ScenarioOutput, RunError> {
+    run_budgeted_with_progress(scenario, source, seed, max_events, &|_| {})
+}
+
+/// [`run_budgeted`], calling `on_interval` with the clock at each interval
+/// end of a launch day (see [`crate::launch::simulate_with_progress`]), for
+/// a page's progress bar. The output is exactly the one `run_budgeted`
+/// returns.
+pub fn run_budgeted_with_progress(
+    scenario: &Scenario,
+    source: &str,
+    seed: u64,
+    max_events: u64,
+    on_interval: &dyn Fn(Seconds),
+) -> Result<ScenarioOutput, RunError> {
     let streams = RngStreams::new(seed, 0);
     let outcome = match &scenario.model {
         Model::Network(net) => Outcome::Network(crate::network::simulate_with_budget(net, &streams, max_events)?),
         Model::LaunchDay(day) => {
-            let portal = crate::launch::simulate_with_budget(day, &streams, max_events)?;
+            let portal = crate::launch::simulate_with_progress(day, &streams, max_events, on_interval)?;
             let contacts = match &day.contact_center {
                 Some(center) => Some(
                     crate::contact::simulate_with_budget(

@@ -139,7 +139,16 @@ fn precision_of(target: Option<&str>, max: Option<u32>, min: u32) -> Result<Opti
 
 /// `clickday run`.
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
-    let loaded = load_scenarios(&args.scenarios)?;
+    let mut loaded = load_scenarios(&args.scenarios)?;
+    if let Some(factor) = args.scale {
+        // A shard's merge reloads the scenarios from their text, unscaled.
+        if args.shard.is_some() {
+            return Err(bad("--scale cannot be combined with --shard"));
+        }
+        for l in &mut loaded {
+            l.scenario = l.scenario.scaled(factor).map_err(|e| bad(format!("--scale: {e}")))?;
+        }
+    }
     // A run sized by precision starts every scenario from the same
     // minimum, so that a comparison's differences are paired throughout.
     let least = args.replications.unwrap_or_else(|| loaded.iter().map(|l| l.scenario.replications).max().unwrap_or(1));

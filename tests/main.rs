@@ -1,6 +1,7 @@
 //! Integration tests, one binary (one link step) with a module per concern.
 
 mod budget;
+mod classroom_scale;
 mod cli;
 mod conservation;
 mod contact;

@@ -34,6 +34,7 @@ pub mod funnel;
 mod origin;
 mod results;
 mod room;
+mod scale;
 mod sim;
 pub mod verdicts;
 
@@ -41,7 +42,8 @@ pub use access::AccessSchedule;
 pub use results::{
     ApplicantBalance, BinSeries, LaunchInterval, LaunchResult, LaunchSummary, RoomBalance, TierInterval,
 };
-pub use sim::{LaunchError, simulate, simulate_with_budget};
+pub use scale::{MIN_SCALE, check_scale, scale_count};
+pub use sim::{LaunchError, simulate, simulate_with_budget, simulate_with_progress};
 
 use crate::dist::TimeDistribution;
 use crate::engine::RunLength;

@@ -331,6 +331,9 @@ struct Sim<'a> {
     next_milestone: usize,
     handled: u64,
     max_events: u64,
+    /// Called with the clock at each interval end, if a caller watches the
+    /// day's progress (the classroom page's progress bar).
+    on_interval: Option<&'a dyn Fn(Seconds)>,
     /// Hostile traffic: a request generator (tier targets), a stream for
     /// arrivals and blocking, and one for the work a request costs.
     hostile_generators: Vec<ArrivalGenerator>,
@@ -392,6 +395,28 @@ pub fn simulate_with_budget(
     day.check().map_err(LaunchError::Invalid)?;
     let mut sim = Sim::new(day, streams);
     sim.max_events = max_events;
+    if sim.marks.intervals() > max_events {
+        return Err(LaunchError::EventBudget { replication: sim.replication, events: max_events });
+    }
+    sim.start();
+    sim.run()?;
+    Ok(sim.finish())
+}
+
+/// [`simulate_with_budget`], calling `on_interval` with the clock at each
+/// interval end (a few hundred calls a day, not one per event), so a
+/// caller can show how far the day has got. The result is exactly the one
+/// `simulate_with_budget` returns.
+pub fn simulate_with_progress(
+    day: &LaunchDay,
+    streams: &RngStreams,
+    max_events: u64,
+    on_interval: &dyn Fn(Seconds),
+) -> Result<LaunchResult, LaunchError> {
+    day.check().map_err(LaunchError::Invalid)?;
+    let mut sim = Sim::new(day, streams);
+    sim.max_events = max_events;
+    sim.on_interval = Some(on_interval);
     if sim.marks.intervals() > max_events {
         return Err(LaunchError::EventBudget { replication: sim.replication, events: max_events });
     }
@@ -524,6 +549,7 @@ impl<'a> Sim<'a> {
             next_milestone: 0,
             handled: 0,
             max_events: u64::MAX,
+            on_interval: None,
             hostile_generators: day
                 .hostile
                 .iter()
@@ -599,6 +625,9 @@ impl<'a> Sim<'a> {
                 // A launch day has no warm-up (the scenario refuses one).
                 if let Mark::IntervalEnd { at, last } = mark {
                     self.close_interval(at);
+                    if let Some(on_interval) = self.on_interval {
+                        on_interval(at);
+                    }
                     if last {
                         return Ok(());
                     }

@@ -22,6 +22,7 @@ use crate::units::format_duration;
 use crate::verdict::format;
 use image::ImageEncoder;
 use plotters::prelude::{BitMapBackend, IntoDrawingArea};
+#[cfg(not(target_arch = "wasm32"))]
 use plotters::style::FontStyle;
 use rayon::prelude::*;
 use std::sync::OnceLock;
@@ -31,16 +32,26 @@ use std::sync::OnceLock;
 /// blank picture behind, so every render checks the outcome first.
 pub(super) fn fonts() -> Result<(), ReportError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let ok = *REGISTERED.get_or_init(|| {
-        let regular = plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
-        let bold = plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold());
-        regular.is_ok() && bold.is_ok()
-    });
+    let ok = *REGISTERED.get_or_init(register_fonts);
     if ok {
         Ok(())
     } else {
         Err(ReportError::Draw { chart: String::new(), message: "the embedded DejaVu Sans font did not load".into() })
     }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn register_fonts() -> bool {
+    let regular = plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
+    let bold = plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold());
+    regular.is_ok() && bold.is_ok()
+}
+
+/// In WebAssembly (the classroom page) plotters cannot load fonts, and the
+/// page draws its own charts from the tables: rendering reports an error.
+#[cfg(target_arch = "wasm32")]
+fn register_fonts() -> bool {
+    false
 }
 
 /// Paints a chart as a PNG and as SVG, wide and narrow.

@@ -52,6 +52,19 @@ pub struct Scenario {
     pub warnings: Vec<ScenarioWarning>,
 }
 
+/// The keys of a scenario with `extends` followed and `[change...]`
+/// applied, as one TOML table: what a tool that edits a scenario (the
+/// classroom page's levers) reads its current values from.
+pub fn resolved_table(
+    file: &str,
+    text: &str,
+    resolve: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<toml::Table, ScenarioError> {
+    let text = without_bom(text);
+    let resolve = &read_without_bom(resolve);
+    Ok(extends::resolve_chain(file, text, resolve)?.0)
+}
+
 /// The kinds of model a scenario can describe.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -65,6 +78,30 @@ pub enum Model {
 }
 
 impl Scenario {
+    /// The scenario at classroom scale (`factor` of the people and of the
+    /// capacities that serve them; see [`LaunchDay::scaled`]): only a
+    /// launch day has one. A factor of 1 is the scenario itself.
+    ///
+    /// [`LaunchDay::scaled`]: crate::launch::LaunchDay::scaled
+    pub fn scaled(&self, factor: f64) -> Result<Scenario, String> {
+        crate::launch::check_scale(factor)?;
+        if factor == 1.0 {
+            return Ok(self.clone());
+        }
+        let Model::LaunchDay(day) = &self.model else {
+            return Err(format!("{}: only launch-day scenarios can be scaled", self.name));
+        };
+        let mut scaled = self.clone();
+        // The report tells its reader that this is not the full day.
+        let percent = (factor * 1e6).round() / 1e4;
+        scaled.description = format!(
+            "{}\n\nAt classroom scale {factor}: {percent}% of the people and of the capacities that serve them.",
+            self.description.trim_end(),
+        );
+        scaled.model = Model::LaunchDay(Box::new(day.scaled(factor).map_err(|e| format!("{}: {e}", self.name))?));
+        Ok(scaled)
+    }
+
     /// Run length, warm-up and interval of the scenario's model.
     pub fn run(&self) -> RunLength {
         match &self.model {
