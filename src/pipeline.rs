@@ -514,6 +514,20 @@ pub fn compare(runs: &[ScenarioRun<'_>], tables: &[Tables]) -> Result<Vec<Paired
     Ok(out)
 }
 
+/// What the terminal and the report show of each scenario: its tables,
+/// estimates and, for a run sized by precision, how it stopped.
+fn views<'a>(
+    runs: &'a [ScenarioRun<'_>],
+    tables: &'a [Tables],
+    outputs: &'a [ScenarioOutput],
+) -> Vec<ScenarioView<'a>> {
+    runs.iter()
+        .zip(tables)
+        .zip(outputs)
+        .map(|((run, t), out)| ScenarioView { precision: out.precision.as_ref(), ..view(run, t, &out.estimates) })
+        .collect()
+}
+
 /// The table a run of several scenarios prints: the scenarios side by
 /// side, with the paired differences from the first.
 pub fn comparison_summary(
@@ -522,12 +536,7 @@ pub fn comparison_summary(
     outputs: &[ScenarioOutput],
     differences: &[PairedDifference],
 ) -> String {
-    let views: Vec<ScenarioView<'_>> = runs
-        .iter()
-        .zip(tables)
-        .zip(outputs)
-        .map(|((run, t), out)| ScenarioView { precision: out.precision.as_ref(), ..view(run, t, &out.estimates) })
-        .collect();
+    let views = views(runs, tables, outputs);
     report::terminal::comparison_table(&views, differences)
 }
 
@@ -658,12 +667,7 @@ pub fn report(
     outputs: &[ScenarioOutput],
     differences: &[PairedDifference],
 ) -> Result<RunReport, RunError> {
-    let views: Vec<ScenarioView<'_>> = runs
-        .iter()
-        .zip(tables)
-        .zip(outputs)
-        .map(|((run, t), out)| ScenarioView { precision: out.precision.as_ref(), ..view(run, t, &out.estimates) })
-        .collect();
+    let views = views(runs, tables, outputs);
     let figures = report::figures(&views)?;
     let html = report::report_html(&views, differences, &figures);
     let markdown = report::markdown_summary(&views, differences);

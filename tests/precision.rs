@@ -2,7 +2,7 @@
 //! independence from the thread count, its equality with a plain run of
 //! the count it stops at, its bounds, shards, sweeps and bad values.
 
-use crate::util::{clickday, small_portal};
+use crate::util::{clickday, read, small_portal, tree};
 use clickday::pipeline::{self, OutputFile, Tables};
 use clickday::precision::Precision;
 use clickday::scenario::parse_scenario;
@@ -49,34 +49,8 @@ fn write_queue(dir: &Path) -> PathBuf {
     path
 }
 
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 fn text(path: &Path) -> String {
     String::from_utf8(read(path)).unwrap()
-}
-
-/// Every file below `dir`, as relative path and bytes, skipping shards.
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            let rel = path.strip_prefix(dir).unwrap().display().to_string();
-            if rel.contains("shard-") {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((rel, read(&path)));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// The `replications` field of a `run.json`.

@@ -1,36 +1,9 @@
 //! Runs of many scenarios: paired comparisons, sweeps, shards and merge.
 
-use crate::util::clickday;
+use crate::util::{clickday, read, tree};
 use predicates::prelude::*;
-use std::path::Path;
 
 const PAIR: [&str; 2] = ["scenarios/rdc-2019-04-sms-wave.toml", "scenarios/rdc-2019-04-sms-wave-staffed.toml"];
-
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Every file below `dir`, as relative path and bytes, skipping shards.
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            let rel = path.strip_prefix(dir).unwrap().display().to_string();
-            if rel.contains("shard-") {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((rel, read(&path)));
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 #[test]
 fn a_multi_scenario_run_is_byte_identical_with_one_and_two_threads() {

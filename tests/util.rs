@@ -4,6 +4,7 @@ use assert_cmd::Command;
 use clickday::arrivals::ArrivalProcess;
 use clickday::dist::TimeDistribution;
 use clickday::network::{Network, RunLength, SourceSpec, StationSpec};
+use std::path::Path;
 
 /// The `clickday` binary, with a clean environment for stable stderr.
 pub fn clickday() -> Command {
@@ -116,4 +117,31 @@ queue = 2000
 {extra}
 "#
     )
+}
+
+/// A file's bytes; a missing file fails the test with its path.
+pub fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every file below `dir`, as relative path and bytes, skipping shards.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path.strip_prefix(dir).unwrap().display().to_string();
+            if rel.contains("shard-") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((rel, read(&path)));
+            }
+        }
+    }
+    out.sort();
+    out
 }
