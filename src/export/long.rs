@@ -62,11 +62,7 @@ pub fn by_replication(table: &str, parts: &[&[u8]]) -> Result<Vec<u8>, TableErro
         }
         for record in r.records() {
             let record = record.map_err(|e| malformed(table, &e))?;
-            let replication: u64 = record.get(1).and_then(|v| v.parse().ok()).ok_or_else(|| TableError::Malformed {
-                table: table.into(),
-                line: record.position().map_or(0, |p| p.line()),
-                message: "the second column must be the replication index".into(),
-            })?;
+            let replication = replication_of(table, &record)?;
             match groups.iter_mut().find(|(r, _)| *r == replication) {
                 Some((_, rows)) => rows.push(record),
                 None => groups.push((replication, vec![record])),
@@ -86,6 +82,16 @@ pub fn by_replication(table: &str, parts: &[&[u8]]) -> Result<Vec<u8>, TableErro
     Ok(crate::export::csv_bytes(w))
 }
 
+/// The replication index of a per-replication table's row: its second
+/// column.
+fn replication_of(table: &str, record: &::csv::StringRecord) -> Result<u64, TableError> {
+    record.get(1).and_then(|v| v.parse().ok()).ok_or_else(|| TableError::Malformed {
+        table: table.into(),
+        line: record.position().map_or(0, |p| p.line()),
+        message: "the second column must be the replication index".into(),
+    })
+}
+
 /// The rows of a per-replication table whose replication `keep` accepts,
 /// written as [`by_replication`] writes a table.
 pub fn select(table: &str, bytes: &[u8], keep: &dyn Fn(u64) -> bool) -> Result<Vec<u8>, TableError> {
@@ -95,11 +101,7 @@ pub fn select(table: &str, bytes: &[u8], keep: &dyn Fn(u64) -> bool) -> Result<V
     let _ = w.write_record(&header);
     for record in r.records() {
         let record = record.map_err(|e| malformed(table, &e))?;
-        let replication: u64 = record.get(1).and_then(|v| v.parse().ok()).ok_or_else(|| TableError::Malformed {
-            table: table.into(),
-            line: record.position().map_or(0, |p| p.line()),
-            message: "the second column must be the replication index".into(),
-        })?;
+        let replication = replication_of(table, &record)?;
         if keep(replication) {
             let _ = w.write_record(&record);
         }
