@@ -22,6 +22,7 @@
 //! schedule more). Typed events keep the loop free of boxed closures and of
 //! allocation per event.
 
+mod buckets;
 mod line;
 mod marks;
 mod prefetch;

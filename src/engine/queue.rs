@@ -1,5 +1,6 @@
 //! The future-event list.
 
+use super::buckets::Buckets;
 use crate::units::Seconds;
 
 /// An event with the time it is due and its place in insertion order.
@@ -45,12 +46,13 @@ pub struct Scheduled<E> {
 #[derive(Debug, Clone)]
 pub struct EventQueue<E> {
     near: Heap<E>,
-    fine: Vec<Vec<Scheduled<E>>>,
+    /// The fine ring's slots (buckets `0..RING`) and the coarse ring's
+    /// (buckets `RING..2 × RING`), sharing one pool of chunks.
+    slots: Buckets<Scheduled<E>>,
     /// One bit per fine slot, set while the slot holds events: the next
     /// occupied slot is found a word (64 slots, one second) at a time, so
     /// a sparse day costs nothing per empty slot.
     fine_occupied: [u64; WORDS],
-    coarse: Vec<Vec<Scheduled<E>>>,
     overflow: Heap<E>,
     /// Events at or after [`HORIZON`]: sorted by the heap alone, because
     /// their slot numbers would not fit the rings' arithmetic.
@@ -116,9 +118,8 @@ impl<E: Copy> EventQueue<E> {
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
             near: Heap::with_capacity(capacity),
-            fine: (0..RING).map(|_| Vec::new()).collect(),
+            slots: Buckets::new(2 * RING as usize),
             fine_occupied: [0; WORDS],
-            coarse: (0..RING).map(|_| Vec::new()).collect(),
             overflow: Heap::with_capacity(0),
             far: Heap::with_capacity(0),
             cursor: 0,
@@ -174,11 +175,11 @@ impl<E: Copy> EventQueue<E> {
         self.spilled += 1;
         if slot < self.coarse_cursor * RING {
             let at = (slot % RING) as usize;
-            self.fine[at].push(entry);
+            self.slots.push(at, entry);
             self.fine_occupied[at / 64] |= 1 << (at % 64);
             self.in_fine += 1;
         } else if slot / RING < self.coarse_cursor + RING {
-            self.coarse[((slot / RING) % RING) as usize].push(entry);
+            self.slots.push((RING + (slot / RING) % RING) as usize, entry);
             self.in_coarse += 1;
         } else {
             self.overflow.push(entry);
@@ -245,14 +246,14 @@ impl<E: Copy> EventQueue<E> {
                     continue;
                 }
                 let slot = (next % RING) as usize;
-                self.in_fine -= self.fine[slot].len();
-                self.spilled -= self.fine[slot].len();
-                for entry in self.fine[slot].drain(..) {
+                self.in_fine -= self.slots.len(slot);
+                self.spilled -= self.slots.len(slot);
+                let near = &mut self.near;
+                self.slots.drain(slot, |entry| {
                     coming(&entry.event);
-                    self.near.push(entry);
-                }
+                    near.push(entry);
+                });
                 self.fine_occupied[slot / 64] &= !(1 << (slot % 64));
-                release_if_large(&mut self.fine[slot]);
                 self.cursor = next + 1;
                 continue;
             }
@@ -265,16 +266,15 @@ impl<E: Copy> EventQueue<E> {
                     self.cursor = self.coarse_cursor * RING;
                 }
             }
-            let slot = (self.coarse_cursor % RING) as usize;
-            self.in_coarse -= self.coarse[slot].len();
-            self.spilled -= self.coarse[slot].len();
+            let slot = (RING + self.coarse_cursor % RING) as usize;
+            self.in_coarse -= self.slots.len(slot);
+            self.spilled -= self.slots.len(slot);
             self.coarse_cursor += 1;
-            let mut spread = std::mem::take(&mut self.coarse[slot]);
-            for entry in spread.drain(..) {
-                self.place(entry);
+            while let Some((entries, count)) = self.slots.take_oldest(slot) {
+                for &entry in &entries[..count] {
+                    self.place(entry);
+                }
             }
-            release_if_large(&mut spread);
-            self.coarse[slot] = spread;
             // The coarse ring now reaches one slot further.
             let reach = ((self.coarse_cursor + RING) * RING) as f64 / SLOTS_PER_SECOND;
             while self.overflow.peek().is_some_and(|e| e.time < reach) {
@@ -352,18 +352,6 @@ impl<E: Copy> EventQueue<E> {
     /// figures).
     pub fn scheduled_total(&self) -> u64 {
         self.next_seq
-    }
-}
-
-/// Entries a drained slot may keep room for. A burst (everyone retrying in
-/// the same second) grows a slot's buffer; keeping every slot's largest
-/// buffer would hold thousands of such buffers for the whole run, so large
-/// ones are given back and regrown when next needed.
-const KEEP_SLOT_CAPACITY: usize = 256;
-
-fn release_if_large<T>(slot: &mut Vec<T>) {
-    if slot.capacity() > KEEP_SLOT_CAPACITY {
-        *slot = Vec::new();
     }
 }
 
