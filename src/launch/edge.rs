@@ -3,15 +3,11 @@
 use super::{Edge, Step, StepSet};
 use crate::units::Seconds;
 
-/// Nobody owns a cache slot.
-const NO_OWNER: u32 = u32::MAX;
-
-/// A cached personal page: whose page it is and until when it is served.
-#[derive(Debug, Clone, Copy)]
-struct CachedPage {
-    owner: u32,
-    expires: Seconds,
-}
+/// A cached personal page: its owner plus one (0 for an empty page) and
+/// until when it is served. A tuple of numbers, so that a table of empty
+/// pages is a zeroed allocation, whose memory the system hands out only as
+/// addresses are first written.
+type CachedPage = (u32, Seconds);
 
 /// The edge during a replication.
 #[derive(Debug)]
@@ -23,33 +19,30 @@ pub(super) struct EdgeState {
     tokens: f64,
     refilled_at: Seconds,
     /// Personal steps whose pages are cacheable by URL (the misconfiguration).
-    pub cacheable: StepSet,
+    cacheable: StepSet,
     ttl: Seconds,
-    /// One slot per (step, address) of personal steps, `offsets[step]` first.
-    pages: Vec<CachedPage>,
-    offsets: Vec<usize>,
+    /// Per step, one page per address while the step is cacheable, and
+    /// nothing otherwise: a page is only ever read or written while its
+    /// step is cacheable, and fixing the rule purges it, so a day whose
+    /// rule is wrong for half an hour holds the table for half an hour
+    /// (a million addresses is 16 MB), not for the whole day.
+    pages: Vec<Vec<CachedPage>>,
     addresses: Vec<u32>,
 }
 
 impl EdgeState {
     pub fn new(edge: &Edge, journey: &[Step]) -> EdgeState {
-        let mut offsets = Vec::with_capacity(journey.len());
-        let mut total = 0;
-        for step in journey {
-            offsets.push(total);
-            total += step.addresses as usize;
-        }
         let mut state = EdgeState {
             capacity: edge.capacity,
             burst: edge.burst,
             tokens: 0.0,
             refilled_at: 0.0,
-            cacheable: edge.cacheable_steps,
+            cacheable: 0,
             ttl: edge.personal_ttl,
-            pages: vec![CachedPage { owner: NO_OWNER, expires: 0.0 }; total],
-            offsets,
+            pages: vec![Vec::new(); journey.len()],
             addresses: journey.iter().map(|s| s.addresses).collect(),
         };
+        state.set_rule(edge.cacheable_steps, true);
         state.tokens = state.bucket_size();
         state
     }
@@ -97,25 +90,26 @@ impl EdgeState {
 
     #[inline]
     fn slot(&self, step: usize, applicant: u32) -> usize {
-        self.offsets[step] + (applicant % self.addresses[step]) as usize
+        (applicant % self.addresses[step]) as usize
     }
 
     /// The owner of the cached copy of the page `applicant` asks for at
     /// `step`, if a live copy exists. The address of a personal page depends
     /// only on the step and, when the page has several addresses, on which
     /// of them the applicant's session maps to: never on who is logged in,
-    /// which is the whole defect.
+    /// which is the whole defect. Only asked while the step is cacheable.
     #[inline]
     pub fn cached_owner(&self, step: usize, applicant: u32, now: Seconds) -> Option<u32> {
-        let page = self.pages[self.slot(step, applicant)];
-        (page.owner != NO_OWNER && page.expires > now).then_some(page.owner)
+        let (owner_plus_one, expires) = self.pages[step][self.slot(step, applicant)];
+        (owner_plus_one != 0 && expires > now).then(|| owner_plus_one - 1)
     }
 
-    /// Stores `owner`'s response to the page at `step` for the TTL.
+    /// Stores `owner`'s response to the page at `step` for the TTL. Only
+    /// done while the step is cacheable.
     #[inline]
     pub fn store(&mut self, step: usize, owner: u32, now: Seconds) {
         let slot = self.slot(step, owner);
-        self.pages[slot] = CachedPage { owner, expires: now + self.ttl };
+        self.pages[step][slot] = (owner + 1, now + self.ttl);
     }
 
     /// Whether a rule currently makes `step`'s page cacheable.
@@ -124,21 +118,24 @@ impl EdgeState {
         self.cacheable & (1 << step) != 0
     }
 
-    /// Applies a cache rule; pages of steps the rule stops caching are
-    /// purged (done when the rule is fixed).
+    /// Applies a cache rule. A step that becomes cacheable gets an empty
+    /// table; one the rule stops caching loses its table, which purges its
+    /// pages (done when the rule is fixed).
     pub fn set_rule(&mut self, steps: StepSet, cacheable: bool) {
+        for (step, pages) in self.pages.iter_mut().enumerate() {
+            if steps & (1 << step) == 0 {
+                continue;
+            }
+            if !cacheable {
+                *pages = Vec::new();
+            } else if pages.is_empty() {
+                *pages = vec![(0, 0.0); self.addresses[step] as usize];
+            }
+        }
         if cacheable {
             self.cacheable |= steps;
-            return;
-        }
-        self.cacheable &= !steps;
-        for (step, offset) in self.offsets.iter().enumerate() {
-            if steps & (1 << step) != 0 {
-                let end = offset + self.addresses[step] as usize;
-                for page in &mut self.pages[*offset..end] {
-                    page.owner = NO_OWNER;
-                }
-            }
+        } else {
+            self.cacheable &= !steps;
         }
     }
 }
