@@ -17,12 +17,18 @@ pub fn prefetch<T>(items: &[T], index: usize) {
     }
     #[cfg(target_arch = "x86_64")]
     {
-        let at = items[index..].as_ptr().cast::<i8>();
+        let record = &items[index..=index];
+        let first = record.as_ptr().cast::<i8>();
+        // A record whose size is not a divisor of 64 bytes (a 20-byte
+        // applicant, a 48-byte request) may straddle two cache lines: its
+        // last byte's line is loaded too (the same line costs nothing).
+        let last = first.wrapping_add(std::mem::size_of::<T>().max(1) - 1);
         // SAFETY: prefetching only hints the cache: it reads nothing into
-        // the program and cannot fault; `at` points into `items` anyway.
+        // the program and cannot fault; both addresses lie in `record`.
         #[allow(unused_unsafe)]
         unsafe {
-            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at);
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(first);
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(last);
         }
     }
 }

@@ -1595,6 +1595,7 @@ impl<'a> Sim<'a> {
         let timeout = self.day.tiers[t].queue_timeout;
         while self.tiers[t].instances[i].busy < self.tiers[t].workers {
             let Some(r) = self.tiers[t].pop(now, i) else { break };
+            self.prefetch_next_in_line(t, i);
             let req = self.requests[r as usize];
             if timeout.is_some_and(|limit| now - req.queued_at > limit) {
                 self.tiers[t].counts.timeouts += 1;
@@ -1604,6 +1605,24 @@ impl<'a> Sim<'a> {
             }
         }
         self.tiers[t].settle(now, i);
+    }
+
+    /// Starts loading what the next requests in instance `i`'s line will
+    /// read when a worker takes them: they have waited since they queued,
+    /// long enough on a crowded day to leave the caches. The second in line
+    /// gets its request record; the first, whose record came on the
+    /// previous call, its applicant's (a late stage arms the timeout).
+    #[inline]
+    fn prefetch_next_in_line(&self, t: usize, i: usize) {
+        let queue = &self.tiers[t].instances[i].queue;
+        if let Some(&second) = queue.get(1) {
+            prefetch(&self.requests, second as usize);
+        }
+        if let Some(&first) = queue.front()
+            && let Some(req) = self.requests.get(first as usize)
+        {
+            prefetch(&self.applicants, req.applicant as usize);
+        }
     }
 
     fn autoscale(&mut self, t: usize) {
