@@ -25,7 +25,8 @@ pub fn prefetch<T>(items: &[T], index: usize) {
         let last = first.wrapping_add(std::mem::size_of::<T>().max(1) - 1);
         // SAFETY: prefetching only hints the cache: it reads nothing into
         // the program and cannot fault; both addresses lie in `record`.
-        #[allow(unused_unsafe)]
+        // (The intrinsic is marked unsafe only because it is declared for
+        // the `sse` target feature, which every x86_64 processor has.)
         unsafe {
             std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(first);
             std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(last);
