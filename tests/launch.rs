@@ -253,6 +253,26 @@ fn negative_capacities_are_refused() {
 }
 
 #[test]
+fn tabs_and_applications_each_are_refused_beyond_what_an_applicants_record_holds() {
+    let text = portal(3, 4, "");
+    let e = error_for("tabs = 2", "tabs = 32");
+    assert!(
+        e.starts_with(&format!("bad.toml:{}: behaviour[person].tabs:", line_of(&text, "tabs = 2")))
+            && e.contains("from 1 to 31"),
+        "{e}"
+    );
+    parse_scenario("ok.toml", &text.replacen("tabs = 2", "tabs = 31", 1)).expect("31 tabs are allowed");
+    let e = error_for("behaviour = \"person\"", "behaviour = \"person\"\napplications_each = 65536");
+    assert!(
+        e.starts_with(&format!(
+            "bad.toml:{}: category[people].applications_each:",
+            line_of(&text, "behaviour = \"person\"") + 1
+        )) && e.contains("from 1 to 65535"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_population_too_large_for_memory_is_refused_with_the_estimate() {
     let e = error_for("eligible = 20000", "eligible = 4000000000");
     assert!(e.contains("population.eligible") && e.contains("GB"), "{e}");

@@ -19,9 +19,9 @@ pub fn prefetch<T>(items: &[T], index: usize) {
     {
         let record = &items[index..=index];
         let first = record.as_ptr().cast::<i8>();
-        // A record whose size is not a divisor of 64 bytes (a 20-byte
-        // applicant, a 48-byte request) may straddle two cache lines: its
-        // last byte's line is loaded too (the same line costs nothing).
+        // A record whose size does not divide 64 bytes (a 48-byte request)
+        // may straddle two cache lines: its last byte's line is loaded too
+        // (when it is the same line, that costs nothing).
         let last = first.wrapping_add(std::mem::size_of::<T>().max(1) - 1);
         // SAFETY: prefetching only hints the cache: it reads nothing into
         // the program and cannot fault; both addresses lie in `record`.

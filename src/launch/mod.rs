@@ -559,6 +559,15 @@ pub type StepSet = u64;
 /// Most steps in a journey.
 pub const MAX_STEPS: usize = 64;
 
+/// Most applications one applicant files: an applicant's count of them is
+/// 16 bits, part of what keeps the record of each of millions of people
+/// at 16 bytes (one never straddles two cache lines).
+pub const MAX_APPLICATIONS_EACH: u32 = 65_535;
+
+/// Most tabs (requests at once on a retry): the count of an attempt's
+/// unanswered requests shares a byte with the applicant's state.
+pub const MAX_TABS: u32 = 31;
+
 /// Most items one hostile request may take from a stock on average.
 pub const MAX_ITEMS_PER_REQUEST: f64 = 1000.0;
 
@@ -660,8 +669,11 @@ impl LaunchDay {
             }
         }
         for c in &self.categories {
-            if c.applications_each == 0 {
-                return Err(format!("category {}: applications_each must be >= 1", c.name));
+            if c.applications_each == 0 || c.applications_each > MAX_APPLICATIONS_EACH {
+                return Err(format!(
+                    "category {}: applications_each must be from 1 to {MAX_APPLICATIONS_EACH}",
+                    c.name
+                ));
             }
             if c.applications_each > 1 && !self.journey.iter().any(|s| s.per_application) {
                 return Err(format!(
@@ -676,8 +688,8 @@ impl LaunchDay {
                     c.name, c.size
                 ));
             }
-            if c.behaviour.tabs == 0 || c.behaviour.max_visits == 0 {
-                return Err(format!("category {}: tabs and max_visits must be >= 1", c.name));
+            if c.behaviour.tabs == 0 || c.behaviour.tabs > MAX_TABS || c.behaviour.max_visits == 0 {
+                return Err(format!("category {}: tabs must be from 1 to {MAX_TABS} and max_visits >= 1", c.name));
             }
         }
         if self.max_applicants() > u64::from(u32::MAX - 1) {

@@ -96,6 +96,21 @@ enum State {
 }
 
 impl State {
+    /// The state stored as `bits` (its discriminant).
+    #[inline]
+    fn from_bits(bits: u8) -> State {
+        match bits {
+            0 => State::Active,
+            1 => State::Retrying,
+            2 => State::InRoom,
+            3 => State::Away,
+            4 => State::Done,
+            5 => State::GaveUp,
+            6 => State::SoldOut,
+            _ => State::LeftByChoice,
+        }
+    }
+
     /// Holding a session in the portal (what a sessions room limits).
     fn in_portal(self) -> bool {
         matches!(self, State::Active | State::Retrying)
@@ -122,7 +137,9 @@ const BROWSER: u8 = 64;
 /// An edge filter has blocked this person at least once.
 const BLOCKED: u8 = 128;
 
-/// One applicant: 20 bytes, so millions fit.
+/// One applicant: 16 bytes, so millions fit, four to a cache line, and
+/// none straddles two lines (the loop prefetches each record the next
+/// events will read, and a straddling one costs two loads).
 #[derive(Debug, Clone, Copy)]
 struct Applicant {
     /// Session deadline in the portal (waiting room session limit).
@@ -130,17 +147,44 @@ struct Applicant {
     /// Bumped whenever an attempt resolves, so late responses and stale
     /// timeouts are recognised.
     epoch: u32,
-    applications_done: u32,
+    /// At most [`MAX_APPLICATIONS_EACH`](super::MAX_APPLICATIONS_EACH).
+    applications_done: u16,
     category: u8,
     step: u8,
     retries: u8,
     visits: u8,
-    outstanding: u8,
-    state: State,
+    /// The [`State`] in the low 3 bits and the current attempt's requests
+    /// still unanswered (at most [`MAX_TABS`](super::MAX_TABS)) in the high 5.
+    state_and_outstanding: u8,
     flags: u8,
 }
 
-const _: () = assert!(std::mem::size_of::<Applicant>() == 20);
+const _: () = assert!(std::mem::size_of::<Applicant>() == 16);
+const _: () = assert!(STATES <= 8 && (super::MAX_TABS as usize) < 32);
+
+impl Applicant {
+    #[inline]
+    fn state(&self) -> State {
+        State::from_bits(self.state_and_outstanding & 7)
+    }
+
+    #[inline]
+    fn put_state(&mut self, state: State) {
+        self.state_and_outstanding = (self.state_and_outstanding & !7) | state as u8;
+    }
+
+    /// Requests of the current attempt still unanswered.
+    #[inline]
+    fn outstanding(&self) -> u8 {
+        self.state_and_outstanding >> 3
+    }
+
+    #[inline]
+    fn put_outstanding(&mut self, requests: u8) {
+        debug_assert!(u32::from(requests) <= super::MAX_TABS);
+        self.state_and_outstanding = (self.state_and_outstanding & 7) | (requests << 3);
+    }
+}
 
 /// A request slot's phase (`Sim::slot_phase`).
 const SLOT_FREE: u8 = 0;
@@ -643,7 +687,7 @@ impl<'a> Sim<'a> {
                 Event::FirstArrival { part } => self.first_arrival(usize::from(part)),
                 Event::Return { applicant, epoch } => {
                     let a = self.applicants[applicant as usize];
-                    if a.state == State::Away && a.epoch == epoch {
+                    if a.state() == State::Away && a.epoch == epoch {
                         self.set_state(applicant, State::Active);
                         self.start_visit(applicant);
                     }
@@ -685,10 +729,10 @@ impl<'a> Sim<'a> {
     /// the reason for leaving.
     fn set_state(&mut self, id: u32, state: State) {
         let a = &mut self.applicants[id as usize];
-        let was_inside = a.state.in_portal();
-        self.states[a.state as usize] -= 1;
+        let was_inside = a.state().in_portal();
+        self.states[a.state() as usize] -= 1;
         self.states[state as usize] += 1;
-        a.state = state;
+        a.put_state(state);
         if was_inside != state.in_portal() {
             if a.flags & IN_SESSION != 0 {
                 a.flags &= !IN_SESSION;
@@ -732,8 +776,7 @@ impl<'a> Sim<'a> {
             step: 0,
             retries: 0,
             visits: 0,
-            outstanding: 0,
-            state: State::Active,
+            state_and_outstanding: State::Active as u8,
             flags: if browser { BROWSER } else { 0 },
         });
         self.funnel.arrive();
@@ -794,7 +837,7 @@ impl<'a> Sim<'a> {
         if a.epoch != epoch {
             return;
         }
-        if a.state == State::Retrying {
+        if a.state() == State::Retrying {
             self.set_state(id, State::Active);
         }
         if f64::from(a.session_deadline) < self.now() {
@@ -810,12 +853,12 @@ impl<'a> Sim<'a> {
         let a = self.applicants[id as usize];
         let category = usize::from(a.category);
         let tabs = if a.retries > 0 { self.day.categories[category].behaviour.tabs } else { 1 };
-        let tabs = tabs.min(u32::from(u8::MAX)) as u8;
+        let tabs = tabs.min(super::MAX_TABS) as u8;
         self.funnel.reach(id, usize::from(a.step));
         let timeout = self.day.categories[category].behaviour.timeout.sample(&mut self.behaviour_rngs[category]);
         let deadline = self.now() + timeout;
         let applicant = &mut self.applicants[id as usize];
-        applicant.outstanding = tabs;
+        applicant.put_outstanding(tabs);
         applicant.flags &= !TIMEOUT_ARMED;
         for _ in 0..tabs {
             self.issue_request(id, deadline);
@@ -838,7 +881,7 @@ impl<'a> Sim<'a> {
             return; // hostile clients never give up on a request
         }
         let a = &mut self.applicants[req.applicant as usize];
-        if a.epoch == req.epoch && a.state == State::Active && a.flags & TIMEOUT_ARMED == 0 {
+        if a.epoch == req.epoch && a.state() == State::Active && a.flags & TIMEOUT_ARMED == 0 {
             a.flags |= TIMEOUT_ARMED;
             let at = req.deadline.max(self.events.now());
             self.events.schedule(at, Event::ClientTimeout { applicant: req.applicant, epoch: req.epoch });
@@ -1124,7 +1167,7 @@ impl<'a> Sim<'a> {
     /// A response reaches applicant `id` for an attempt made under `epoch`.
     fn respond(&mut self, id: u32, epoch: u32, outcome: Outcome, step: usize, latency: Seconds) {
         let a = self.applicants[id as usize];
-        if a.epoch != epoch || a.state != State::Active {
+        if a.epoch != epoch || a.state() != State::Active {
             return; // the client stopped waiting: nobody reads this answer
         }
         let b = self.bin();
@@ -1158,8 +1201,8 @@ impl<'a> Sim<'a> {
             return;
         }
         let a = &mut self.applicants[id as usize];
-        a.outstanding = a.outstanding.saturating_sub(1);
-        if a.outstanding == 0 {
+        a.put_outstanding(a.outstanding().saturating_sub(1));
+        if a.outstanding() == 0 {
             a.epoch += 1;
             self.attempt_failed(id);
         }
@@ -1167,16 +1210,16 @@ impl<'a> Sim<'a> {
 
     fn client_timeout(&mut self, id: u32, epoch: u32) {
         let a = self.applicants[id as usize];
-        if a.epoch != epoch || a.state != State::Active {
+        if a.epoch != epoch || a.state() != State::Active {
             return;
         }
         self.applicants[id as usize].flags &= !TURNED_AWAY;
-        self.counts.n[C::TIMEOUT] += u64::from(a.outstanding);
+        self.counts.n[C::TIMEOUT] += u64::from(a.outstanding());
         let b = self.bin();
-        self.bins.answered[b] += u32::from(a.outstanding);
+        self.bins.answered[b] += u32::from(a.outstanding());
         let a = &mut self.applicants[id as usize];
         a.epoch += 1;
-        a.outstanding = 0;
+        a.put_outstanding(0);
         self.attempt_failed(id);
     }
 
@@ -1200,7 +1243,7 @@ impl<'a> Sim<'a> {
             self.counts.n[C::ITEMS_PEOPLE] += wanted;
         }
         if spec.completes_application {
-            done += 1;
+            done = done.saturating_add(1);
             self.counts.n[C::APPLICATIONS] += 1;
             let b = self.bin();
             self.bins.applications[b] += 1;
@@ -1211,7 +1254,7 @@ impl<'a> Sim<'a> {
         }
         let wanted = self.day.categories[category].applications_each;
         let next = match self.block {
-            Some((start, end)) if step == end && done < wanted => start,
+            Some((start, end)) if step == end && u32::from(done) < wanted => start,
             _ => self.included_from(step + 1, category),
         };
         if next < self.day.journey.len() && self.goes_no_further(id, step, next) {
@@ -1342,7 +1385,7 @@ impl<'a> Sim<'a> {
         let rng = &mut self.reminder_rngs[index];
         let now = self.events.now();
         for (id, a) in self.applicants.iter().enumerate() {
-            if a.state == State::Away && usize::from(a.category) == category && rng.random::<f64>() < reminder.react {
+            if a.state() == State::Away && usize::from(a.category) == category && rng.random::<f64>() < reminder.react {
                 let at = now + reminder.delay.sample(rng);
                 self.events.schedule(at, Event::Return { applicant: id as u32, epoch: a.epoch });
             }
@@ -1387,7 +1430,7 @@ impl<'a> Sim<'a> {
         let room = self.room.as_mut()?;
         while let Some(entry) = room.queue.pop_front() {
             let a = &self.applicants[entry.applicant as usize];
-            if a.state == State::InRoom && a.epoch == entry.epoch {
+            if a.state() == State::InRoom && a.epoch == entry.epoch {
                 let waited = now - entry.joined;
                 self.room_wait.record(waited);
                 self.room_wait_day.record(waited);
@@ -1432,7 +1475,7 @@ impl<'a> Sim<'a> {
 
     fn room_abandon(&mut self, id: u32, epoch: u32) {
         let a = self.applicants[id as usize];
-        if a.state != State::InRoom || a.epoch != epoch {
+        if a.state() != State::InRoom || a.epoch != epoch {
             return;
         }
         self.applicants[id as usize].epoch += 1;
@@ -1539,7 +1582,7 @@ impl<'a> Sim<'a> {
         // Done: answer, then free the workers held along the route.
         let stale = {
             let a = &self.applicants[req.applicant as usize];
-            a.epoch != req.epoch || a.state != State::Active
+            a.epoch != req.epoch || a.state() != State::Active
         };
         if stale {
             self.counts.n[C::WASTED] += 1;

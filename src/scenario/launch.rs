@@ -10,9 +10,9 @@ use crate::dist::TimeDistribution;
 use crate::engine::RunLength;
 use crate::launch::{
     Action, Admission, ArrivalPart, Autoscale, Balancer, Behaviour, Category, ContentClass, DEFAULT_MILESTONES, Edge,
-    EdgeFilter, HostileSource, HostileTarget, Intervention, LaunchDay, MAX_INSTANCES, MAX_ITEMS_PER_REQUEST,
-    MAX_MILESTONE, MAX_MILESTONES, MAX_STEPS, MAX_TIER_WORKERS, Reminder, RetryDelay, Step, StepSet, Stock, Tier,
-    WaitingRoom,
+    EdgeFilter, HostileSource, HostileTarget, Intervention, LaunchDay, MAX_APPLICATIONS_EACH, MAX_INSTANCES,
+    MAX_ITEMS_PER_REQUEST, MAX_MILESTONE, MAX_MILESTONES, MAX_STEPS, MAX_TABS, MAX_TIER_WORKERS, Reminder, RetryDelay,
+    Step, StepSet, Stock, Tier, WaitingRoom,
 };
 use crate::units::{Seconds, format_duration, quote};
 use serde::Deserialize;
@@ -816,8 +816,8 @@ impl Builder<'_> {
                 ),
             ));
         }
-        let applications_each =
-            int_in(c.applications_each, 1, 1, 100_000).map_err(|m| err("applications_each", m))? as u32;
+        let applications_each = int_in(c.applications_each, 1, 1, i64::from(MAX_APPLICATIONS_EACH))
+            .map_err(|m| err("applications_each", m))? as u32;
         // People in the category, and the applicants who arrive for them: an
         // intermediary files `applications_each` people's applications.
         let size = (eligible as f64 * c.share / f64::from(applications_each)).round() as u64;
@@ -1102,7 +1102,7 @@ impl Builder<'_> {
             timeout: self.dist(&b.timeout, &path("timeout"))?,
             retries: int_range(b.retries, 0, 255).map_err(|m| err("retries", m))? as u32,
             retry_delay,
-            tabs: int_in(b.tabs, 1, 1, 50).map_err(|m| err("tabs", m))? as u32,
+            tabs: int_in(b.tabs, 1, 1, i64::from(MAX_TABS)).map_err(|m| err("tabs", m))? as u32,
             return_probability,
             return_delay,
             max_visits: int_in(b.max_visits, 1, 1, 255).map_err(|m| err("max_visits", m))? as u32,

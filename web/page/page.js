@@ -221,7 +221,7 @@ function buildLevers(s) {
       const mean = input({ type: 'text', size: 6, value: b.retry_delay && b.retry_delay.mean ? b.retry_delay.mean : '15s', 'aria-label': b.name + ' mean pause' });
       const base = input({ type: 'text', size: 5, value: b.backoff ? b.backoff.base : '2s', 'aria-label': b.name + ' backoff base' });
       const cap = input({ type: 'text', size: 5, value: b.backoff ? b.backoff.cap : '5m', 'aria-label': b.name + ' backoff cap' });
-      const tabs = input({ type: 'number', min: 1, max: 50, value: b.tabs ?? 1, 'aria-label': b.name + ' tabs' });
+      const tabs = input({ type: 'number', min: 1, max: 31, value: b.tabs ?? 1, 'aria-label': b.name + ' tabs' });
       rows.push({ b, retries, mode, mean, base, cap, tabs });
     }
     groups.push({
@@ -238,7 +238,7 @@ function buildLevers(s) {
           const b = Object.assign({}, r.b);
           delete b.retry_delay; delete b.backoff;
           b.retries = parseInt(r.retries.value, 10) || 0;
-          b.tabs = Math.max(1, parseInt(r.tabs.value, 10) || 1);
+          b.tabs = Math.min(31, Math.max(1, parseInt(r.tabs.value, 10) || 1));
           if (r.mode.value === 'backoff') {
             b.backoff = r.b.backoff && !changed(r.base, r.cap) ? r.b.backoff : { base: r.base.value.trim(), cap: r.cap.value.trim(), jitter: true };
           } else {
