@@ -139,8 +139,10 @@ const BLOCKED: u8 = 128;
 
 /// One applicant: 16 bytes, so millions fit, four to a cache line, and
 /// none straddles two lines (the loop prefetches each record the next
-/// events will read, and a straddling one costs two loads).
+/// events will read, and a straddling one costs two loads); the alignment
+/// makes sure of the last.
 #[derive(Debug, Clone, Copy)]
+#[repr(align(16))]
 struct Applicant {
     /// Session deadline in the portal (waiting room session limit).
     session_deadline: f32,
