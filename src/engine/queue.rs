@@ -69,6 +69,9 @@ pub struct EventQueue<E> {
     /// heap holds every event before the horizon, and popping is a plain
     /// heap pop: the common case of a model with few events pending.
     spilled: usize,
+    /// Events due at or after this time are dropped when scheduled (see
+    /// [`EventQueue::drop_from`]); none by default.
+    cutoff: Option<Seconds>,
     next_seq: u64,
     now: Seconds,
 }
@@ -127,9 +130,23 @@ impl<E: Copy> EventQueue<E> {
             in_fine: 0,
             in_coarse: 0,
             spilled: 0,
+            cutoff: None,
             next_seq: 0,
             now: 0.0,
         }
+    }
+
+    /// Drops every event scheduled from now on that is due at or after
+    /// `time`, for a model that stops before popping any of them (a launch
+    /// day stops at its last interval's end).
+    ///
+    /// Such events would only hold memory until the run is thrown away:
+    /// on 1 April, most of the two million people due back after a
+    /// failure are due after the day's end. A dropped event still takes
+    /// its sequence number, so the events kept fire in the very order
+    /// they would have without the cut-off.
+    pub fn drop_from(&mut self, time: Seconds) {
+        self.cutoff = Some(time);
     }
 
     /// The time of the event most recently popped (the simulation clock).
@@ -150,6 +167,9 @@ impl<E: Copy> EventQueue<E> {
         let time = if time >= self.now { time } else { self.now };
         let seq = self.next_seq as u32;
         self.next_seq += 1;
+        if self.cutoff.is_some_and(|cutoff| time >= cutoff) {
+            return;
+        }
         self.place(Scheduled { time, seq, event });
     }
 
@@ -348,8 +368,9 @@ impl<E: Copy> EventQueue<E> {
         self.len() == 0
     }
 
-    /// Total events ever scheduled (a cheap event counter for throughput
-    /// figures).
+    /// Total events ever scheduled, those dropped by
+    /// [`drop_from`](Self::drop_from) included (a cheap event counter for
+    /// throughput figures).
     pub fn scheduled_total(&self) -> u64 {
         self.next_seq
     }
@@ -566,6 +587,46 @@ mod tests {
         // and are noted on the way.
         let count = noted.iter().filter(|&&k| k == 1).count();
         assert!(count >= n - 2 * NEAR_DIRECT, "{count} of {n} noted");
+    }
+
+    #[test]
+    fn a_cut_off_queue_pops_what_the_whole_queue_pops_before_the_cut_off() {
+        // Two queues fed the same schedule, one dropping events due at or
+        // after three hours: up to then they pop the same events, sequence
+        // numbers included, and the cut one holds nothing due later.
+        let cutoff = 10_800.0;
+        let (mut whole, mut cut) = (EventQueue::new(), EventQueue::new());
+        cut.drop_from(cutoff);
+        let mut x: u64 = 2024;
+        let mut next_delay = move || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            // Seconds to a day: past the cut-off from early on.
+            ((x >> 11) as f64 / (1u64 << 53) as f64).powi(3) * 86_400.0
+        };
+        for i in 0..5_000u32 {
+            let t = next_delay();
+            whole.schedule(t, i);
+            cut.schedule(t, i);
+        }
+        let (mut kept, mut dropped) = (0, 0);
+        while let Some(w) = whole.pop() {
+            if w.time >= cutoff {
+                dropped += 1;
+                continue;
+            }
+            let c = cut.pop().expect("the cut queue ran out early");
+            assert_eq!((c.time, c.seq, c.event), (w.time, w.seq, w.event));
+            kept += 1;
+            // Both reschedule alike, some of it past the cut-off.
+            if kept % 2 == 0 {
+                let t = w.time + next_delay();
+                whole.schedule(t, w.event);
+                cut.schedule(t, w.event);
+            }
+        }
+        assert!(cut.is_empty(), "the cut queue kept an event due after the cut-off");
+        assert!(kept > 1_000 && dropped > 1_000, "kept {kept}, dropped {dropped}");
+        assert_eq!(cut.scheduled_total(), whole.scheduled_total());
     }
 
     #[test]

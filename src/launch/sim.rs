@@ -511,7 +511,13 @@ impl<'a> Sim<'a> {
         Sim {
             day,
             replication: streams.replication(),
-            events: EventQueue::with_capacity(1 << 16),
+            events: {
+                // The day stops at its last interval's end, before any
+                // event due then or later fires.
+                let mut events = EventQueue::with_capacity(1 << 16);
+                events.drop_from(day.run.duration);
+                events
+            },
             applicants: Vec::with_capacity((day.max_applicants() as usize).min(1 << 24)),
             requests: Vec::with_capacity(1 << 12),
             free_requests: Vec::with_capacity(1 << 12),
