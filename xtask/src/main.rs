@@ -46,8 +46,17 @@ fn classroom(args: &[String]) -> Result<(), String> {
     };
     let web = root.join("web");
     let target = root.join("target");
-    // Run from web/ so that its .cargo/config.toml (the target's flags) applies.
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    // Run from web/ so that its .cargo/config.toml (the target's flags)
+    // applies. The page is always built with web/'s own release profile:
+    // a caller's CARGO_PROFILE_RELEASE_* settings (CI builds the tests
+    // without link-time optimisation) would change its size and speed.
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    for (key, _) in std::env::vars_os() {
+        if key.to_str().is_some_and(|k| k.starts_with("CARGO_PROFILE_RELEASE_")) {
+            cargo.env_remove(&key);
+        }
+    }
+    let status = cargo
         .current_dir(&web)
         .args(["build", "--release", "--locked", "--target", "wasm32-unknown-unknown", "--target-dir"])
         .arg(&target)
