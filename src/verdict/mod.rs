@@ -412,7 +412,7 @@ pub const LAUNCH: &[Verdict] = &[
     v(
         "social",
         "within_target_share",
-        "social: posts answered within target (of posts whose target has passed)",
+        "social: posts answered within target (of posts answered, or unanswered past their target)",
         Share,
         Higher,
         Absolute(0.02),
@@ -534,7 +534,7 @@ pub const CONTACT: &[Verdict] = &[
     card(v(
         "social",
         "within_target_share",
-        "social: posts answered within target (of posts whose target has passed)",
+        "social: posts answered within target (of posts answered, or unanswered past their target)",
         Share,
         Higher,
         Absolute(0.02),
