@@ -1,6 +1,7 @@
 //! The `clickday` command: argument parsing, files and printing around the
 //! library, which does all the work and no I/O.
 
+mod allocator;
 mod bad_input;
 mod cli;
 mod files;
@@ -21,6 +22,7 @@ use std::process::ExitCode;
 const EXIT_BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
+    allocator::return_large_buffers_when_freed();
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Run(args) => run_cli::run(&args),
