@@ -17,6 +17,9 @@ use clickday::scenario::ScenarioError;
 use std::io::Write;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: allocator::HugePages = allocator::HugePages;
+
 /// Exit status for bad input (a scenario or argument error), as clap uses
 /// for usage errors.
 const EXIT_BAD_INPUT: u8 = 2;
