@@ -5,8 +5,8 @@
 //! - **Given back.** glibc serves a large request from a mapping of its
 //!   own, returned to the system when freed, but it raises that threshold
 //!   (up to 32 MB) each time such a buffer is freed. After the first
-//!   replication of a large day, the next one's buffers (the event wheel's
-//!   pool, the applicants' records, the social inbox) therefore came from
+//!   replication of a large day, the next one's buffers below 32 MB (the
+//!   event wheel's pool, the social inbox, vectors as they grow) came from
 //!   the thread's arena, which kept them when the replication ended, in
 //!   pieces that the results of finished replications pinned: thirty
 //!   replications of 1 April on two threads peaked at 273 MB where two
@@ -15,9 +15,9 @@
 //! - **Huge pages.** A launch day reads its applicants' records (54 MB on
 //!   1 April) and the event wheel's slots at random, and with 4 KiB pages
 //!   nearly every such read also misses the address-translation cache.
-//!   Where the kernel gives transparent huge pages only on request
-//!   (`madvise`, the common default), buffers of 2 MiB or more are
-//!   asked to be backed by them.
+//!   Where the kernel gives transparent huge pages only on request (its
+//!   setting is `madvise`), buffers of 2 MiB or more are asked to be
+//!   backed by them.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
