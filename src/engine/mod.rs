@@ -31,7 +31,7 @@ mod rng;
 mod slab;
 
 pub use line::WaitingLine;
-pub use marks::{Mark, ObservationMarks};
+pub use marks::{BinCursor, Mark, ObservationMarks};
 pub use prefetch::prefetch;
 pub use queue::{EventQueue, Scheduled};
 pub(crate) use rng::splitmix64;

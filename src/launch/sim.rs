@@ -12,7 +12,9 @@ use super::verdicts::{self, CapacityModel};
 use super::{Action, Admission, ArrivalPart, ContentClass, HostileTarget, LaunchDay, RetryDelay};
 use crate::arrivals::{ArrivalGenerator, ArrivalProcess};
 use crate::engine::splitmix64;
-use crate::engine::{EventQueue, Mark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose, prefetch};
+use crate::engine::{
+    BinCursor, EventQueue, Mark, ObservationMarks, RngStreams, SimRng, StreamKey, StreamPurpose, prefetch,
+};
 use crate::stats::{LogHistogram, TimeWeighted, ratio};
 use crate::units::Seconds;
 use rand::RngExt;
@@ -342,6 +344,10 @@ struct Sim<'a> {
     latency: [LogHistogram; 3],
     /// The day in bins, for the verdicts.
     bins: BinSeries,
+    /// The bin of `bins` the clock is in.
+    bin_cursor: BinCursor,
+    /// The minute of `minute_contacts` the clock is in.
+    minute_cursor: BinCursor,
     /// Contacts generated per minute by channel, for the contact center.
     minute_contacts: [Vec<u32>; 2],
     capacity_model: CapacityModel,
@@ -578,7 +584,9 @@ impl<'a> Sim<'a> {
             viewer_actions: [0; 4],
             latency: [LogHistogram::new(), LogHistogram::new(), LogHistogram::new()],
             bins: BinSeries::new(width, day.run.duration, verdicts::bin_count(day.run.duration, width)),
+            bin_cursor: BinCursor::new(width, verdicts::bin_count(day.run.duration, width)),
             minute_contacts: [vec![0; minutes], vec![0; minutes]],
+            minute_cursor: BinCursor::new(60.0, minutes),
             capacity_model,
             access: AccessSchedule::new(day),
             capacity: TimeWeighted::new(0.0, capacity),
@@ -722,13 +730,13 @@ impl<'a> Sim<'a> {
     }
 
     #[inline]
-    fn minute(&self) -> usize {
-        ((self.now() / 60.0) as usize).min(self.minute_contacts[0].len() - 1)
+    fn minute(&mut self) -> usize {
+        self.minute_cursor.at(self.events.now())
     }
 
     #[inline]
-    fn bin(&self) -> usize {
-        ((self.now() / self.bins.width) as usize).min(self.bins.len() - 1)
+    fn bin(&mut self) -> usize {
+        self.bin_cursor.at(self.events.now())
     }
 
     /// Moves an applicant to `state`. Whoever leaves the portal (done,
@@ -1337,8 +1345,8 @@ impl<'a> Sim<'a> {
     fn visit_failed(&mut self, id: u32) {
         let a = self.applicants[id as usize];
         let category = usize::from(a.category);
-        let b = &self.day.categories[category].behaviour;
         let m = self.minute();
+        let b = &self.day.categories[category].behaviour;
         let rng = &mut self.behaviour_rngs[category];
         let may_return = u32::from(a.visits) < b.max_visits;
         // Turned away by the holding page: told when it opens, and some
