@@ -38,16 +38,33 @@ pub struct ObservationMarks {
     /// Intervals closed so far.
     closed: u64,
     next_interval_end: Seconds,
+    /// No mark is due before an event earlier than this: the sooner of
+    /// the next interval end and, until it is taken, the warm-up end. The
+    /// loop asks before every event, and almost always the answer is no.
+    next_mark: Seconds,
 }
 
 impl ObservationMarks {
     /// The marks of `run`.
     pub fn new(run: RunLength) -> ObservationMarks {
         let intervals = (run.duration / run.interval - 1e-9).ceil().max(1.0) as u64;
-        let mut marks =
-            ObservationMarks { run, warmed_up: run.warmup <= 0.0, intervals, closed: 0, next_interval_end: 0.0 };
+        let mut marks = ObservationMarks {
+            run,
+            warmed_up: run.warmup <= 0.0,
+            intervals,
+            closed: 0,
+            next_interval_end: 0.0,
+            next_mark: 0.0,
+        };
         marks.next_interval_end = marks.end_of(1);
+        marks.aim();
         marks
+    }
+
+    /// Sets [`next_mark`](Self::next_mark) after a mark was taken.
+    fn aim(&mut self) {
+        self.next_mark =
+            if self.warmed_up { self.next_interval_end } else { self.run.warmup.min(self.next_interval_end) };
     }
 
     /// The end of interval `k` (1-based).
@@ -65,6 +82,17 @@ impl ObservationMarks {
     /// mark is returned once; call again until `None`.
     #[inline]
     pub fn due(&mut self, next_event: Seconds) -> Option<Mark> {
+        if next_event < self.next_mark {
+            return None;
+        }
+        let mark = self.take(next_event);
+        self.aim();
+        mark
+    }
+
+    /// [`due`](Self::due) once a mark may be due.
+    #[inline(never)]
+    fn take(&mut self, next_event: Seconds) -> Option<Mark> {
         let run = self.run;
         if !self.warmed_up && next_event >= run.warmup && run.warmup <= self.next_interval_end {
             self.warmed_up = true;
