@@ -130,10 +130,9 @@ pub struct BinCursor {
 }
 
 impl BinCursor {
-    /// Bins of `width` seconds (positive), `bins` of them (at least one);
-    /// times past the last bin's end fall in the last bin.
+    /// Bins of `width` seconds, `bins` of them; times past the last bin's
+    /// end fall in the last bin.
     pub fn new(width: Seconds, bins: usize) -> BinCursor {
-        debug_assert!(width > 0.0 && bins > 0, "bins of {width} s, {bins} of them");
         BinCursor { width, last: bins.saturating_sub(1), bin: 0, until: f64::NEG_INFINITY }
     }
 
@@ -153,7 +152,11 @@ impl BinCursor {
         // division. The formula never decreases with time, so every time
         // from `now` up to it is in `bin`.
         let mut until = f64::INFINITY;
-        if bin < self.last {
+        if !(self.width > 0.0 && self.width.is_finite()) {
+            // No bin boundary to step to (none at all, or where stepping
+            // through the floats would not end): the formula every time.
+            until = f64::NEG_INFINITY;
+        } else if bin < self.last {
             until = (bin + 1) as f64 * self.width;
             while formula(until) <= bin {
                 until = until.next_up();
@@ -207,6 +210,7 @@ mod tests {
         let mut marks = ObservationMarks::new(RunLength { duration: 3.0, warmup: 0.0, interval: 5.0 });
         assert_eq!(marks.due(f64::INFINITY), Some(Mark::IntervalEnd { at: 3.0, last: true }));
     }
+
     #[test]
     fn the_bin_cursor_agrees_with_the_formula_at_and_around_every_boundary() {
         // Widths whose multiples are not exact in binary, so the division
@@ -236,6 +240,15 @@ mod tests {
             // Asked again at the same time, and long after the last bin.
             assert_eq!(cursor.at(1e12), bins - 1);
             assert_eq!(cursor.at(1e12), bins - 1);
+        }
+        // Widths no bin can be measured by: every time agrees with the
+        // formula, and the cursor returns.
+        for width in [f64::INFINITY, f64::NAN, 0.0, f64::MIN_POSITIVE] {
+            let formula = |t: f64| ((t / width) as usize).min(9);
+            let mut cursor = BinCursor::new(width, 10);
+            for t in [0.0, 1.0, 1e300, f64::INFINITY] {
+                assert_eq!(cursor.at(t), formula(t), "width {width}, time {t}");
+            }
         }
     }
 }
