@@ -206,6 +206,23 @@ mod tests {
     }
 
     #[test]
+    fn a_warm_up_end_between_interval_ends_is_taken_before_the_first_event_after_it() {
+        // Inside the first interval.
+        let mut marks = ObservationMarks::new(RunLength { duration: 10.0, warmup: 2.5, interval: 4.0 });
+        assert_eq!(marks.due(1.0), None);
+        assert_eq!(marks.due(3.0), Some(Mark::WarmupEnd(2.5)));
+        assert_eq!(marks.due(3.0), None);
+        assert_eq!(marks.due(4.0), Some(Mark::IntervalEnd { at: 4.0, last: false }));
+        // After the first interval's end.
+        let mut marks = ObservationMarks::new(RunLength { duration: 10.0, warmup: 6.0, interval: 4.0 });
+        assert_eq!(marks.due(5.0), Some(Mark::IntervalEnd { at: 4.0, last: false }));
+        assert_eq!(marks.due(5.0), None);
+        assert_eq!(marks.due(6.0), Some(Mark::WarmupEnd(6.0)));
+        assert_eq!(marks.due(7.0), None);
+        assert_eq!(marks.due(8.0), Some(Mark::IntervalEnd { at: 8.0, last: false }));
+    }
+
+    #[test]
     fn without_warm_up_only_intervals_are_marked() {
         let mut marks = ObservationMarks::new(RunLength { duration: 3.0, warmup: 0.0, interval: 5.0 });
         assert_eq!(marks.due(f64::INFINITY), Some(Mark::IntervalEnd { at: 3.0, last: true }));
