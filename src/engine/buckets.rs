@@ -65,30 +65,27 @@ impl<T: Copy> Buckets<T> {
     /// [`CHUNK`] pushes, stays out of line.
     #[inline(always)]
     pub fn push(&mut self, at: usize, item: T) {
-        let Bucket { last, len, .. } = self.buckets[at];
-        let within = len as usize % CHUNK;
+        let bucket = self.buckets[at];
+        let within = bucket.len as usize % CHUNK;
         if within == 0 {
-            return self.push_to_new_chunk(at, item);
+            self.push_to_new_chunk(at, bucket, item);
+        } else {
+            self.chunks[bucket.last as usize].items[within] = item;
         }
-        self.chunks[last as usize].items[within] = item;
-        let bucket = &mut self.buckets[at];
-        bucket.len = len.checked_add(1).expect("a bucket holds fewer than 2^32 records");
+        self.buckets[at].len = bucket.len.checked_add(1).expect("a bucket holds fewer than 2^32 records");
     }
 
-    /// [`push`](Self::push) when bucket `at`'s last chunk is full, or it
-    /// has none.
+    /// Starts a chunk for bucket `at` (whose header was `bucket`) with
+    /// `item`: its last chunk is full, or it has none.
     #[inline(never)]
-    fn push_to_new_chunk(&mut self, at: usize, item: T) {
-        let Bucket { first, last, len } = self.buckets[at];
+    fn push_to_new_chunk(&mut self, at: usize, bucket: Bucket, item: T) {
         let chunk = self.take_chunk(item);
-        if first == NONE {
+        if bucket.first == NONE {
             self.buckets[at].first = chunk;
         } else {
-            self.chunks[last as usize].next = chunk;
+            self.chunks[bucket.last as usize].next = chunk;
         }
-        let bucket = &mut self.buckets[at];
-        bucket.last = chunk;
-        bucket.len = len.checked_add(1).expect("a bucket holds fewer than 2^32 records");
+        self.buckets[at].last = chunk;
     }
 
     /// A chunk whose first record is `item`: the most recently freed one,

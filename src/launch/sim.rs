@@ -508,6 +508,7 @@ impl<'a> Sim<'a> {
         let last = day.journey.iter().rposition(|s| s.per_application);
         let minutes = (day.run.duration / 60.0).ceil() as usize + 1;
         let width = verdicts::bin_width(day.run.duration);
+        let bin_count = verdicts::bin_count(day.run.duration, width);
         let capacity_model = CapacityModel::new(day);
         let capacity = capacity_model.capacity(|t| (day.tiers[t].initial_instances(), day.tiers[t].workers));
         let hostile_stream = |purpose, source: &super::HostileSource| {
@@ -583,8 +584,8 @@ impl<'a> Sim<'a> {
             states: [0; STATES],
             viewer_actions: [0; 4],
             latency: [LogHistogram::new(), LogHistogram::new(), LogHistogram::new()],
-            bins: BinSeries::new(width, day.run.duration, verdicts::bin_count(day.run.duration, width)),
-            bin_cursor: BinCursor::new(width, verdicts::bin_count(day.run.duration, width)),
+            bins: BinSeries::new(width, day.run.duration, bin_count),
+            bin_cursor: BinCursor::new(width, bin_count),
             minute_contacts: [vec![0; minutes], vec![0; minutes]],
             minute_cursor: BinCursor::new(60.0, minutes),
             capacity_model,
