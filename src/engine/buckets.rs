@@ -65,27 +65,30 @@ impl<T: Copy> Buckets<T> {
     /// [`CHUNK`] pushes, stays out of line.
     #[inline(always)]
     pub fn push(&mut self, at: usize, item: T) {
-        let bucket = self.buckets[at];
-        let within = bucket.len as usize % CHUNK;
+        let Bucket { last, len, .. } = self.buckets[at];
+        let within = len as usize % CHUNK;
         if within == 0 {
-            self.push_to_new_chunk(at, bucket, item);
-        } else {
-            self.chunks[bucket.last as usize].items[within] = item;
+            return self.push_to_new_chunk(at, item);
         }
-        self.buckets[at].len = bucket.len.checked_add(1).expect("a bucket holds fewer than 2^32 records");
+        self.chunks[last as usize].items[within] = item;
+        let bucket = &mut self.buckets[at];
+        bucket.len = len.checked_add(1).expect("a bucket holds fewer than 2^32 records");
     }
 
-    /// Starts a chunk for bucket `at` (whose header was `bucket`) with
-    /// `item`: its last chunk is full, or it has none.
+    /// [`push`](Self::push) when bucket `at`'s last chunk is full, or it
+    /// has none.
     #[inline(never)]
-    fn push_to_new_chunk(&mut self, at: usize, bucket: Bucket, item: T) {
+    fn push_to_new_chunk(&mut self, at: usize, item: T) {
+        let Bucket { first, last, len } = self.buckets[at];
         let chunk = self.take_chunk(item);
-        if bucket.first == NONE {
+        if first == NONE {
             self.buckets[at].first = chunk;
         } else {
-            self.chunks[bucket.last as usize].next = chunk;
+            self.chunks[last as usize].next = chunk;
         }
-        self.buckets[at].last = chunk;
+        let bucket = &mut self.buckets[at];
+        bucket.last = chunk;
+        bucket.len = len.checked_add(1).expect("a bucket holds fewer than 2^32 records");
     }
 
     /// A chunk whose first record is `item`: the most recently freed one,
