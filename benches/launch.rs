@@ -2,6 +2,14 @@
 //! million eligible people, every applicant and every request an event) on
 //! one core.
 //!
+//! The floor (`floor/mod.rs`, a hand-written M/M/10 loop) runs just before
+//! and just after the day, to show how fast the machine was during the
+//! run and whether it moved (two floors far apart). It is not a yardstick
+//! for the day itself: the day reads records spread over 100 MB and the
+//! floor fits in the first-level cache, so a neighbour's load slows them
+//! by different amounts. To compare two builds of the day, run them
+//! alternately in one sitting (README, Speed).
+//!
 //! Run with `cargo bench --bench launch`; criterion reports the time per
 //! replication and, through `Throughput::Elements`, events per second.
 //! Peak memory: `/usr/bin/time -v target/release/clickday run -r 1 -j 1`.
@@ -12,6 +20,19 @@ use clickday::scenario::{Model, parse_scenario};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::Duration;
+
+mod floor;
+
+/// The group the floor reports in, before and after the day.
+const FLOOR: &str = "floor_mmc_c10_rho0.9_1M_customers";
+
+fn floor_before(c: &mut Criterion) {
+    floor::bench_floor(c, FLOOR, "before_the_day");
+}
+
+fn floor_after(c: &mut Criterion) {
+    floor::bench_floor(c, FLOOR, "after_the_day");
+}
 
 fn launch(c: &mut Criterion) {
     let text = include_str!("../scenarios/inps-2020-04-01.toml");
@@ -27,5 +48,5 @@ fn launch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, launch);
+criterion_group!(benches, floor_before, launch, floor_after);
 criterion_main!(benches);
