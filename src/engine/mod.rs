@@ -22,6 +22,7 @@
 //! schedule more). Typed events keep the loop free of boxed closures and of
 //! allocation per event.
 
+mod bins;
 mod buckets;
 mod line;
 mod marks;
@@ -30,8 +31,9 @@ mod queue;
 mod rng;
 mod slab;
 
+pub use bins::BinCursor;
 pub use line::WaitingLine;
-pub use marks::{BinCursor, Mark, ObservationMarks};
+pub use marks::{Mark, ObservationMarks};
 pub use prefetch::prefetch;
 pub use queue::{EventQueue, Scheduled};
 pub(crate) use rng::splitmix64;
