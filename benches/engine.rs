@@ -24,22 +24,20 @@ use clickday::engine::RngStreams;
 use clickday::experiment::run_replications;
 use clickday::network::{Network, RunLength, SourceSpec, StationSpec, simulate};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use floor::CUSTOMERS;
+use floor::{CUSTOMERS, MEAN_SERVICE, RATE, SERVERS};
 use std::hint::black_box;
 
 mod floor;
 
-/// M/M/10 at rho = 0.9: arrival rate 9/s, mean service 1 s, run long enough
-/// for a million arrivals on average.
+/// M/M/10 at rho = 0.9, the floor's load (`floor::RATE` and the rest).
 fn mmc() -> Network {
-    let rate = 9.0;
-    let duration = CUSTOMERS / rate;
+    let duration = CUSTOMERS / RATE;
     Network {
         stations: vec![StationSpec {
             name: "servers".into(),
-            servers: 10,
+            servers: SERVERS,
             capacity: None,
-            service: TimeDistribution::exponential(1.0).unwrap(),
+            service: TimeDistribution::exponential(MEAN_SERVICE).unwrap(),
             patience: None,
             routes: Vec::new(),
             schedule: Vec::new(),
@@ -50,7 +48,7 @@ fn mmc() -> Network {
             name: "arrivals".into(),
             to: 0,
             priority: 0,
-            process: ArrivalProcess::Poisson { rate },
+            process: ArrivalProcess::Poisson { rate: RATE },
         }],
         run: RunLength { duration, warmup: 0.0, interval: 3600.0 },
         max_in_system: 10_000_000,
@@ -82,20 +80,19 @@ fn hand_written(c: &mut Criterion) {
     floor::bench_floor(c, "mmc_c10_rho0.9_1M_customers", "hand_written_binary_heap_one_core");
 }
 
-/// The phone line at the same load: 9 calls/s, 1 s handle time, 10
-/// agents, patience 5 s, and half the callers who hang up redial.
+/// The phone line at the floor's load (9 calls/s, 1 s handle time, 10
+/// agents), with patience 5 s, and half the callers who hang up redial.
 fn phone_line() -> ContactCenter {
-    let rate = 9.0;
     let exp = |mean| TimeDistribution::exponential(mean).unwrap();
     ContactCenter {
-        run: RunLength { duration: CUSTOMERS / rate, warmup: 0.0, interval: 3600.0 },
+        run: RunLength { duration: CUSTOMERS / RATE, warmup: 0.0, interval: 3600.0 },
         calendar: WorkingCalendar::default(),
         phone: Some(PhoneChannel {
             lines: Some(40),
             open_hours: None,
             ivr: None,
-            agents: StaffSchedule::constant(10),
-            handle_time: exp(1.0),
+            agents: StaffSchedule::constant(SERVERS),
+            handle_time: exp(MEAN_SERVICE),
             patience: Some(exp(5.0)),
             answer_target: 1.0,
             redial: Some(Redial { after_busy: 0.5, after_abandon: 0.5, delay: exp(30.0), max_attempts: 5 }),
@@ -104,7 +101,7 @@ fn phone_line() -> ContactCenter {
             demand: vec![DemandSource {
                 name: "calls".into(),
                 reason: 0,
-                kind: DemandKind::Arrivals(ArrivalProcess::Poisson { rate }),
+                kind: DemandKind::Arrivals(ArrivalProcess::Poisson { rate: RATE }),
             }],
             external: ExternalIntake::default(),
         }),

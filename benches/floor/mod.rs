@@ -14,8 +14,13 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use std::collections::{BinaryHeap, VecDeque};
 use std::hint::black_box;
 
-/// Customers per run of the floor: a million arrivals on average.
+/// The load every M/M/10 bench runs, so their figures compare: customers
+/// per run (a million arrivals on average), arrivals per second, servers
+/// and mean service time (s), which make rho = 0.9.
 pub const CUSTOMERS: f64 = 1_000_000.0;
+pub const RATE: f64 = 9.0;
+pub const SERVERS: u32 = 10;
+pub const MEAN_SERVICE: f64 = 1.0;
 
 /// What the hand-written loop reports, so none of its work is optimised away.
 pub struct HandWritten {
@@ -103,15 +108,17 @@ pub fn hand_written_mmc(servers: u32, rate: f64, mean_service: f64, duration: f6
     out
 }
 
-/// Times the floor on M/M/10 at rho = 0.9 (9 arrivals/s, mean service
-/// 1 s) as `name` in group `group`, with events per second as throughput.
+/// Times the floor on the M/M/10 load above as `name` in group `group`,
+/// with events per second as throughput.
 pub fn bench_floor(c: &mut Criterion, group: &str, name: &str) {
-    let (rate, duration) = (9.0, CUSTOMERS / 9.0);
-    let events = hand_written_mmc(10, rate, 1.0, duration, 1).events;
+    let duration = CUSTOMERS / RATE;
+    let events = hand_written_mmc(SERVERS, RATE, MEAN_SERVICE, duration, 1).events;
     let mut group = c.benchmark_group(group);
     // Ten samples of about 0.1 s each, with room for a slow hour.
     group.sample_size(10).measurement_time(std::time::Duration::from_secs(8));
     group.throughput(criterion::Throughput::Elements(events));
-    group.bench_function(name, |b| b.iter(|| black_box(hand_written_mmc(10, black_box(rate), 1.0, duration, 1))));
+    group.bench_function(name, |b| {
+        b.iter(|| black_box(hand_written_mmc(SERVERS, black_box(RATE), MEAN_SERVICE, duration, 1)))
+    });
     group.finish();
 }
